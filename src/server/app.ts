@@ -1,0 +1,68 @@
+/**
+ * Composes a meshboard node from its parts: storage backend, HTTP routes,
+ * Socket.IO sessions, readiness and drain. main.ts only calls this.
+ */
+import Fastify, { type FastifyBaseLogger } from "fastify";
+import { NODE_HEADER } from "../shared/constants.js";
+import { BoardService } from "./board/board-service.js";
+import { createBackend } from "./backend.js";
+import type { Config } from "./config.js";
+import { registerRoutes } from "./http/routes.js";
+import { Readiness } from "./lifecycle.js";
+import type { Logger } from "./observability/logger.js";
+import { attachSessions, createSocketServer } from "./realtime/socket-server.js";
+import { boardRoom, type MeshServer } from "./realtime/types.js";
+
+export interface MeshboardNode {
+  /** The address the node listens on. */
+  url: string;
+  io: MeshServer;
+  readiness: Readiness;
+  /** Graceful drain: not ready at once, clients sent elsewhere, in-flight work finished, closed. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function startNode(config: Config, log: Logger): Promise<MeshboardNode> {
+  const readiness = new Readiness();
+  const backend = await createBackend(config, log, readiness);
+
+  const app = Fastify({ loggerInstance: log.child({ component: "http" }) as FastifyBaseLogger, disableRequestLogging: true, forceCloseConnections: true });
+  // Every response, Socket.IO's polling responses included, names the node that served it.
+  app.server.prependListener("request", (_req, res) => res.setHeader(NODE_HEADER, config.nodeId));
+
+  const io = createSocketServer(app.server, { corsOrigins: [] });
+  io.engine.on("headers", (headers: Record<string, string>) => {
+    headers[NODE_HEADER] = config.nodeId;
+  });
+  backend.attachAdapter?.(io);
+
+  const boards = new BoardService(backend.store, (boardId, ops) => io.to(boardRoom(boardId)).emit("ops", ops), log);
+  attachSessions(
+    io,
+    { accepting: () => readiness.isReady(), readOnly: () => false },
+    { boards, presence: backend.presence, nodeId: config.nodeId, log },
+  );
+
+  await registerRoutes(app, { staticDir: config.staticDir, readiness, nodeId: config.nodeId });
+  const url = await app.listen({ port: config.port, host: config.host });
+  readiness.markReady();
+  log.info({ url, mode: config.redisUrl ? "cluster" : "embedded", dataDir: config.redisUrl ? undefined : config.dataDir }, "meshboard node ready");
+
+  let closing: Promise<void> | undefined;
+  const shutdown = (reason: string) =>
+    (closing ??= (async () => {
+      log.info({ reason }, "draining");
+      readiness.markDraining();
+      // Tell this node's clients to move, then close their transports: they
+      // reconnect on their own, and the balancer sends them to a ready node.
+      io.local.emit("drain", { node: config.nodeId });
+      for (const socket of io.of("/").sockets.values()) socket.conn.close();
+      await boards.idle();
+      await io.close().catch(() => undefined);
+      await app.close();
+      await backend.close();
+      log.info("closed");
+    })());
+
+  return { url, io, readiness, shutdown };
+}

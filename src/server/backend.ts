@@ -1,0 +1,37 @@
+/**
+ * Chooses where board state and presence live: embedded (SQLite, memory) for a
+ * single node, or Redis (store, presence, adapter) when REDIS_URL is set.
+ */
+import { LIMITS } from "../shared/protocol.js";
+import type { Config } from "./config.js";
+import type { Readiness } from "./lifecycle.js";
+import type { Logger } from "./observability/logger.js";
+import { MemoryPresence, type PresenceRegistry } from "./realtime/presence.js";
+import type { MeshServer } from "./realtime/types.js";
+import type { BoardStore } from "./store/board-store.js";
+import { SqliteBoardStore } from "./store/sqlite-store.js";
+
+export interface Backend {
+  store: BoardStore;
+  presence: PresenceRegistry;
+  /** Installs a cross-node adapter on the Socket.IO server (cluster mode). */
+  attachAdapter?: (io: MeshServer) => void;
+  close(): Promise<void>;
+}
+
+export async function createBackend(config: Config, log: Logger, readiness: Readiness): Promise<Backend> {
+  if (config.redisUrl) {
+    const { createClusterBackend } = await import("./cluster/cluster-backend.js");
+    return createClusterBackend(config.redisUrl, log, readiness);
+  }
+  const store = new SqliteBoardStore(config.dataDir, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
+  const presence = new MemoryPresence();
+  return {
+    store,
+    presence,
+    close: async () => {
+      await presence.close();
+      await store.close();
+    },
+  };
+}

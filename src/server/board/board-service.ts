@@ -1,0 +1,60 @@
+/**
+ * Accepts validated operations for boards: sequences them through the store and
+ * publishes the result to the board's members. Knows nothing of sockets.
+ */
+import type { BoardOp, OpAck, SequencedOp, SyncResult } from "../../shared/protocol.js";
+import { LIMITS } from "../../shared/protocol.js";
+import { BoardFullError, type BoardStore } from "../store/board-store.js";
+import type { Logger } from "../observability/logger.js";
+
+/** Delivers sequenced ops to every member of a board, on every node. */
+export type OpPublisher = (boardId: string, ops: SequencedOp[]) => void;
+
+export class BoardService {
+  /** Appends under way; a draining node waits for them. */
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly store: BoardStore,
+    private readonly publish: OpPublisher,
+    private readonly log: Logger,
+  ) {}
+
+  async submit(boardId: string, op: BoardOp, author: string): Promise<OpAck> {
+    this.inFlight++;
+    try {
+      const { stored, duplicate } = await this.store.append(boardId, { op, author, at: Date.now() });
+      // A duplicate was published when it was first accepted; a client that missed
+      // it then catches up by seq, so it is not sent twice.
+      if (!duplicate) this.publish(boardId, [stored]);
+      return { ok: true, seq: stored.seq, duplicate };
+    } catch (err) {
+      if (err instanceof BoardFullError) return { ok: false, error: { code: "board_full", message: err.message, event: "op" } };
+      this.log.error({ err, board: boardId, opId: op.opId }, "append failed");
+      return { ok: false, error: { code: "storage_unavailable", message: "the board could not be saved; retry later", event: "op" } };
+    } finally {
+      if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  /** One page of ops after `since`. */
+  async read(boardId: string, since: number): Promise<SyncResult> {
+    const [ops, head] = await Promise.all([
+      this.store.readSince(boardId, since, LIMITS.catchUpPageSize),
+      this.store.head(boardId),
+    ]);
+    const last = ops.length ? ops[ops.length - 1].seq : since;
+    return { ops, head: Math.max(head, last), more: last < head };
+  }
+
+  head(boardId: string): Promise<number> {
+    return this.store.head(boardId);
+  }
+
+  /** Resolves once no append is in flight. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+}

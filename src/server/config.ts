@@ -1,0 +1,62 @@
+/** Configuration from the environment, validated once at start. */
+import { hostname } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { DEFAULT_PORT } from "../shared/constants.js";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,63}$/, "1-63 characters of [A-Za-z0-9_.-]")
+    .optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Set: cluster mode (Redis store, presence and adapter). Unset: embedded single node. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .optional(),
+  /** Seconds a node keeps serving after SIGTERM while clients move to other nodes. */
+  DRAIN_SECONDS: z.coerce.number().min(0).max(300).optional(),
+  /** Where the built client lives (default: dist/client beside the server build). */
+  STATIC_DIR: z.string().optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  nodeId: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  redisUrl: string | undefined;
+  drainSeconds: number;
+  staticDir: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { drainSeconds: number }): Config {
+  const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}=${JSON.stringify(raw[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    nodeId: e.NODE_ID ?? hostname().replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 63),
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    drainSeconds: e.DRAIN_SECONDS ?? defaults.drainSeconds,
+    staticDir: path.resolve(e.STATIC_DIR ?? path.join(here, "..", "client")),
+  };
+}

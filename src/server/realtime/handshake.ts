@@ -1,0 +1,42 @@
+/** Admission of a new socket: board id from the query, auth payload, readiness. */
+import { randomBytes } from "node:crypto";
+import { BOARD_QUERY_PARAM, isValidBoardId } from "../../shared/constants.js";
+import { HANDSHAKE_ERRORS, PROTOCOL_VERSION, describeIssues, handshakeAuthSchema } from "../../shared/protocol.js";
+import type { MeshSocket } from "./types.js";
+
+export interface Admission {
+  /** False while starting or draining: new sessions go elsewhere. */
+  accepting(): boolean;
+  /** Decides read-only access from the handshake (access control hooks in here). */
+  readOnly(boardId: string, token: string | undefined): boolean | "forbidden";
+}
+
+/** Socket.IO middleware; a refusal reaches the client as `connect_error` with `data`. */
+export function handshakeMiddleware(admission: Admission) {
+  return (socket: MeshSocket, next: (err?: Error) => void): void => {
+    const refuse = (code: string, message: string) => {
+      const err = new Error(code) as Error & { data: unknown };
+      err.data = { code, message };
+      next(err);
+    };
+    if (!admission.accepting()) return refuse(HANDSHAKE_ERRORS.notReady, "this node is not serving; retry");
+    const boardId = socket.handshake.query[BOARD_QUERY_PARAM];
+    if (!isValidBoardId(boardId)) return refuse(HANDSHAKE_ERRORS.invalidBoard, "board ids are 1-64 characters of [A-Za-z0-9_-]");
+    const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);
+    if (!auth.success) return refuse(HANDSHAKE_ERRORS.invalidAuth, `bad handshake auth: ${describeIssues(auth.error)}`);
+    if (auth.data.protocol !== PROTOCOL_VERSION) {
+      return refuse(HANDSHAKE_ERRORS.protocolMismatch, `server speaks protocol ${PROTOCOL_VERSION}, client ${auth.data.protocol}; reload the page`);
+    }
+    const readOnly = admission.readOnly(boardId, auth.data.token);
+    if (readOnly === "forbidden") return refuse(HANDSHAKE_ERRORS.forbidden, "this link does not grant access to the board");
+    socket.data = {
+      boardId,
+      clientId: auth.data.clientId,
+      sessionId: randomBytes(9).toString("base64url"),
+      name: auth.data.name.trim() || "Guest",
+      lastSeq: auth.data.lastSeq,
+      readOnly,
+    };
+    next();
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * One connected client on one board: validates every inbound event, hands
+ * durable operations to the board service and relays ephemeral ones.
+ */
+import type { z } from "zod";
+import {
+  LIMITS,
+  PROTOCOL_VERSION,
+  clientEventSchemas,
+  describeIssues,
+  type ClientEventName,
+  type ErrorCode,
+  type Peer,
+  type ProtocolError,
+} from "../../shared/protocol.js";
+import type { BoardService } from "../board/board-service.js";
+import type { Logger } from "../observability/logger.js";
+import { peerColor, type PresenceRegistry } from "./presence.js";
+import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
+
+export interface SessionDeps {
+  io: MeshServer;
+  boards: BoardService;
+  presence: PresenceRegistry;
+  nodeId: string;
+  log: Logger;
+  /** Per-event admission (rate limits); returns an error code to refuse. */
+  admit?: (socket: MeshSocket, event: ClientEventName) => ErrorCode | null;
+}
+
+type Ack = (response: unknown) => void;
+type Schemas = typeof clientEventSchemas;
+
+export function startSession(socket: MeshSocket, deps: SessionDeps): void {
+  const { io, boards, presence, nodeId } = deps;
+  const { boardId, sessionId, clientId } = socket.data;
+  const room = boardRoom(boardId);
+  const log = deps.log.child({ board: boardId, session: sessionId });
+
+  const peer = (): Peer => ({
+    sessionId,
+    clientId,
+    name: socket.data.name,
+    color: peerColor(clientId),
+    node: nodeId,
+    readOnly: socket.data.readOnly,
+  });
+
+  const fail = (error: ProtocolError, ack?: Ack) => {
+    if (ack) ack({ ok: false, error });
+    else socket.emit("error", error);
+  };
+
+  /** Registers a handler that only ever sees schema-valid payloads. */
+  function on<E extends ClientEventName>(event: E, handler: (payload: z.infer<Schemas[E]>, ack?: Ack) => unknown): void {
+    socket.on(event as never, ((payload: unknown, maybeAck: unknown) => {
+      const ack = typeof maybeAck === "function" ? (maybeAck as Ack) : undefined;
+      const refused = deps.admit?.(socket, event);
+      if (refused) return fail({ code: refused, message: `too many ${event} events; slow down`, event }, ack);
+      const parsed = clientEventSchemas[event].safeParse(payload);
+      if (!parsed.success) return fail({ code: "invalid_payload", message: describeIssues(parsed.error), event }, ack);
+      Promise.resolve(handler(parsed.data as z.infer<Schemas[E]>, ack)).catch((err) => {
+        log.error({ err, event }, "handler failed");
+        fail({ code: "internal", message: "the server could not handle this event", event }, ack);
+      });
+    }) as never);
+  }
+
+  socket.onAny((event: unknown) => {
+    if (typeof event !== "string" || !(event in clientEventSchemas)) {
+      socket.emit("error", { code: "unknown_event", message: `unknown event ${JSON.stringify(String(event)).slice(0, 80)}` });
+    }
+  });
+
+  on("op", async (op, ack) => {
+    if (!ack) return fail({ code: "invalid_payload", message: "op needs an acknowledgement callback", event: "op" });
+    if (socket.data.readOnly) return ack({ ok: false, error: { code: "read_only", message: "this link is read-only", event: "op" } });
+    ack(await boards.submit(boardId, op, clientId));
+  });
+
+  on("sync", async ({ since }, ack) => {
+    if (!ack) return fail({ code: "invalid_payload", message: "sync needs an acknowledgement callback", event: "sync" });
+    ack(await boards.read(boardId, since));
+  });
+
+  on("draft", (draft) => {
+    if (socket.data.readOnly) return fail({ code: "read_only", message: "this link is read-only", event: "draft" });
+    socket.to(room).emit("draft", { ...draft, sessionId });
+  });
+
+  on("cursor", (cursor) => {
+    socket.to(room).volatile.emit("cursor", { sessionId, cursor });
+  });
+
+  on("profile", async ({ name }) => {
+    socket.data.name = name.trim() || "Guest";
+    io.to(room).emit("presence", await presence.upsert(boardId, peer()));
+  });
+
+  socket.on("disconnect", () => {
+    socket.to(room).volatile.emit("cursor", { sessionId, cursor: null });
+    presence
+      .remove(boardId, sessionId)
+      .then((peers) => io.to(room).emit("presence", peers))
+      .catch((err) => log.warn({ err }, "presence removal failed"));
+  });
+
+  void (async () => {
+    await socket.join(room);
+    const peers = await presence.upsert(boardId, peer());
+    io.to(room).emit("presence", peers);
+    const head = await boards.head(boardId);
+    socket.emit("welcome", {
+      protocol: PROTOCOL_VERSION,
+      boardId,
+      node: nodeId,
+      sessionId,
+      head,
+      readOnly: socket.data.readOnly,
+      limits: LIMITS,
+    });
+    // Catch-up: everything after what the client already has, page by page.
+    let since = socket.data.lastSeq;
+    while (since < head && socket.connected) {
+      const page = await boards.read(boardId, since);
+      if (page.ops.length === 0) break;
+      socket.emit("ops", page.ops);
+      since = page.ops[page.ops.length - 1].seq;
+    }
+    log.debug({ lastSeq: socket.data.lastSeq, head }, "session started");
+  })().catch((err) => {
+    log.error({ err }, "session start failed");
+    socket.emit("error", { code: "storage_unavailable", message: "the board could not be loaded; reconnecting" });
+    // Closing the transport (not disconnect(true)) lets the client reconnect by itself.
+    socket.conn.close();
+  });
+}

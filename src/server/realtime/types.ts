@@ -1,0 +1,23 @@
+/** Socket.IO generics for the server side. */
+import type { Server, Socket } from "socket.io";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/protocol.js";
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface InterServerEvents {}
+
+/** What the handshake established about a connection. */
+export interface SessionData {
+  boardId: string;
+  clientId: string;
+  sessionId: string;
+  name: string;
+  lastSeq: number;
+  readOnly: boolean;
+}
+
+export type MeshServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>;
+export type MeshSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>;
+
+export function boardRoom(boardId: string): string {
+  return `board:${boardId}`;
+}

@@ -1,0 +1,250 @@
+/**
+ * The meshboard wire protocol: every Socket.IO event, its payload type and its
+ * schema. This file is the single source of truth for both sides; docs/protocol.md
+ * explains it in prose.
+ *
+ * Model: a board is an append-only log of durable operations (`BoardOp`). The
+ * server that accepts an operation gives it the board's next sequence number
+ * (`seq`, 1, 2, 3, …) and acknowledges it. Clients apply operations strictly in
+ * seq order, so every client converges on the same board. Operation ids are
+ * client-generated and idempotent: resending an operation never duplicates it.
+ * In-progress ink (`draft`), cursors and presence are ephemeral and never stored.
+ */
+import { z } from "zod";
+import { BOARD_ID_PATTERN } from "./constants.js";
+
+export const PROTOCOL_VERSION = 1;
+
+/** Limits enforced by the server and respected by the client. */
+export const LIMITS = {
+  /** Items (strokes, shapes, texts) ever added to one board. */
+  maxItemsPerBoard: 20_000,
+  /** Points in one stroke. */
+  maxPointsPerStroke: 4_000,
+  /** Points in one draft batch. */
+  maxDraftPoints: 400,
+  /** Board coordinates must lie within ±maxCoordinate. */
+  maxCoordinate: 1_000_000,
+  /** Largest Socket.IO packet accepted, in bytes (Socket.IO's maxHttpBufferSize). */
+  maxPayloadBytes: 256 * 1024,
+  /** Item ids one remove/restore operation may name. */
+  maxTargetsPerOp: 5_000,
+  /** Operations per catch-up page. */
+  catchUpPageSize: 1_000,
+  maxNameLength: 32,
+  maxTextLength: 2_000,
+  minWidth: 1,
+  maxWidth: 64,
+} as const;
+
+/** Reasons the server gives when it refuses something; clients switch on these. */
+export const ERROR_CODES = [
+  "invalid_payload",
+  "unknown_event",
+  "board_full",
+  "too_large",
+  "rate_limited",
+  "read_only",
+  "storage_unavailable",
+  "protocol_mismatch",
+  "invalid_board",
+  "forbidden",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ProtocolError {
+  code: ErrorCode;
+  message: string;
+  /** The event that caused it, when there was one. */
+  event?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Building blocks
+
+const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "ids are 8-64 characters of [A-Za-z0-9_-]");
+const coordinate = z.number().min(-LIMITS.maxCoordinate).max(LIMITS.maxCoordinate);
+export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, "colours are #rrggbb");
+const widthSchema = z.number().min(LIMITS.minWidth).max(LIMITS.maxWidth);
+
+/** Flat point list `[x0, y0, x1, y1, …]` in board coordinates (CSS pixels at zoom 1). */
+function pointList(maxPoints: number, minPoints: number) {
+  return z
+    .array(coordinate)
+    .min(minPoints * 2)
+    .max(maxPoints * 2)
+    .refine((a) => a.length % 2 === 0, "points come in x,y pairs");
+}
+
+export const boardIdSchema = z.string().regex(BOARD_ID_PATTERN);
+
+// ---------------------------------------------------------------------------
+// Board items (what a board is made of)
+
+export const strokeSchema = z.object({
+  kind: z.literal("stroke"),
+  id: idSchema,
+  color: colorSchema,
+  width: widthSchema,
+  points: pointList(LIMITS.maxPointsPerStroke, 1),
+});
+export type Stroke = z.infer<typeof strokeSchema>;
+
+export const itemSchema = z.discriminatedUnion("kind", [strokeSchema]);
+export type Item = z.infer<typeof itemSchema>;
+
+// ---------------------------------------------------------------------------
+// Durable operations (client → server, then sequenced to every client)
+
+export const addOpSchema = z.object({ type: z.literal("add"), opId: idSchema, item: itemSchema });
+export const removeOpSchema = z.object({
+  type: z.literal("remove"),
+  opId: idSchema,
+  itemIds: z.array(idSchema).min(1).max(LIMITS.maxTargetsPerOp),
+});
+export const restoreOpSchema = z.object({
+  type: z.literal("restore"),
+  opId: idSchema,
+  itemIds: z.array(idSchema).min(1).max(LIMITS.maxTargetsPerOp),
+});
+export const clearOpSchema = z.object({ type: z.literal("clear"), opId: idSchema });
+
+export const boardOpSchema = z.discriminatedUnion("type", [addOpSchema, removeOpSchema, restoreOpSchema, clearOpSchema]);
+export type BoardOp = z.infer<typeof boardOpSchema>;
+export type OpType = BoardOp["type"];
+
+/** An operation as the board log holds it: stamped by the server. */
+export interface SequencedOp {
+  seq: number;
+  op: BoardOp;
+  /** clientId of the author. */
+  author: string;
+  /** Server time of acceptance, ms since the epoch. */
+  at: number;
+}
+
+export type OpAck = { ok: true; seq: number; duplicate: boolean } | { ok: false; error: ProtocolError };
+
+// ---------------------------------------------------------------------------
+// Handshake
+
+/** Sent as Socket.IO `auth`; the board id travels in the query (`?board=<id>`). */
+export const handshakeAuthSchema = z.object({
+  protocol: z.number().int(),
+  /** Stable per browser, so undo and authorship survive reconnects. */
+  clientId: idSchema,
+  /** Highest seq the client has applied; the server sends what follows. */
+  lastSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  name: z.string().max(LIMITS.maxNameLength).default(""),
+  /** Signed access token (when access control is on). */
+  token: z.string().max(512).optional(),
+});
+export type HandshakeAuth = z.input<typeof handshakeAuthSchema>;
+
+export interface Welcome {
+  protocol: number;
+  boardId: string;
+  /** Node (pod) serving this session. */
+  node: string;
+  sessionId: string;
+  /** Highest seq on the board when the session started; catch-up ops follow. */
+  head: number;
+  readOnly: boolean;
+  limits: typeof LIMITS;
+}
+
+// ---------------------------------------------------------------------------
+// Ephemeral events
+
+/** A batch of in-progress points of an item being drawn (sent about once per frame). */
+export const draftSchema = z.object({
+  itemId: idSchema,
+  color: colorSchema,
+  width: widthSchema,
+  /** Index (in points) of the first point of this batch within the item. */
+  from: z.number().int().min(0).max(LIMITS.maxPointsPerStroke),
+  points: pointList(LIMITS.maxDraftPoints, 0),
+  /** Time the first point of the batch was sampled (sender's clock, ms); used by latency probes. */
+  t: z.number().optional(),
+});
+export type Draft = z.infer<typeof draftSchema>;
+export interface PeerDraft extends Draft {
+  sessionId: string;
+}
+
+export const cursorSchema = z.object({ x: coordinate, y: coordinate }).nullable();
+export type Cursor = z.infer<typeof cursorSchema>;
+export interface PeerCursor {
+  sessionId: string;
+  cursor: Cursor;
+}
+
+export const profileSchema = z.object({ name: z.string().max(LIMITS.maxNameLength) });
+
+export interface Peer {
+  sessionId: string;
+  clientId: string;
+  name: string;
+  color: string;
+  node: string;
+  readOnly: boolean;
+}
+
+export const syncRequestSchema = z.object({ since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
+export interface SyncResult {
+  ops: SequencedOp[];
+  head: number;
+  /** True when more ops follow `ops` (ask again with the last seq). */
+  more: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Typed event maps (Socket.IO generics)
+
+export interface ServerToClientEvents {
+  welcome: (w: Welcome) => void;
+  /** Sequenced operations, live or catch-up, in ascending seq order within one message. */
+  ops: (batch: SequencedOp[]) => void;
+  draft: (d: PeerDraft) => void;
+  cursor: (c: PeerCursor) => void;
+  presence: (peers: Peer[]) => void;
+  /** The node is shutting down: reconnect (the client's socket reconnects to another node). */
+  drain: (info: { node: string }) => void;
+  error: (e: ProtocolError) => void;
+}
+
+export interface ClientToServerEvents {
+  op: (op: BoardOp, ack: (a: OpAck) => void) => void;
+  sync: (req: { since: number }, ack: (r: SyncResult | { error: ProtocolError }) => void) => void;
+  draft: (d: Draft) => void;
+  cursor: (c: Cursor) => void;
+  profile: (p: { name: string }) => void;
+}
+
+/** Events a client may send, with their schemas: anything else is `unknown_event`. */
+export const clientEventSchemas = {
+  op: boardOpSchema,
+  sync: syncRequestSchema,
+  draft: draftSchema,
+  cursor: cursorSchema,
+  profile: profileSchema,
+} as const;
+export type ClientEventName = keyof typeof clientEventSchemas;
+
+/** Reasons a handshake is refused (the `connect_error` message). */
+export const HANDSHAKE_ERRORS = {
+  invalidBoard: "invalid_board",
+  invalidAuth: "invalid_payload",
+  protocolMismatch: "protocol_mismatch",
+  forbidden: "forbidden",
+  notReady: "storage_unavailable",
+} as const satisfies Record<string, ErrorCode>;
+
+/** Human-readable summary of a zod failure, for error events. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join(".") || "payload"}: ${i.message}`)
+    .join("; ");
+}
