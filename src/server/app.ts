@@ -26,11 +26,14 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   const readiness = new Readiness();
   const backend = await createBackend(config, log, readiness);
 
-  const app = Fastify({ loggerInstance: log.child({ component: "http" }) as FastifyBaseLogger, disableRequestLogging: true, forceCloseConnections: true });
-  // Every response, Socket.IO's polling responses included, names the node that served it.
-  app.server.prependListener("request", (_req, res) => res.setHeader(NODE_HEADER, config.nodeId));
-
+  // Per-request logs would drown the realtime ones: the HTTP layer logs warnings and errors only.
+  const httpLog = log.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger;
+  const app = Fastify({ loggerInstance: httpLog, forceCloseConnections: true });
   const io = createSocketServer(app.server, { corsOrigins: [] });
+  // Every response names the node that served it: Socket.IO's polling and error
+  // responses included (prepended after Socket.IO, which re-registers listeners),
+  // and the WebSocket upgrade response.
+  app.server.prependListener("request", (_req, res) => res.setHeader(NODE_HEADER, config.nodeId));
   io.engine.on("headers", (headers: Record<string, string>) => {
     headers[NODE_HEADER] = config.nodeId;
   });

@@ -1,0 +1,137 @@
+/**
+ * A headless meshboard client for tests: the real socket.io-client speaking the
+ * protocol, folding sequenced ops into a BoardModel like the browser does.
+ */
+import { randomBytes } from "node:crypto";
+import { io, type Socket } from "socket.io-client";
+import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../src/shared/constants.js";
+import { BoardModel } from "../../src/shared/board-model.js";
+import {
+  PROTOCOL_VERSION,
+  type BoardOp,
+  type ClientToServerEvents,
+  type OpAck,
+  type Peer,
+  type PeerDraft,
+  type ProtocolError,
+  type SequencedOp,
+  type ServerToClientEvents,
+  type Stroke,
+  type Welcome,
+} from "../../src/shared/protocol.js";
+import { waitFor } from "./wait.js";
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface BoardClientOptions {
+  clientId?: string;
+  name?: string;
+  lastSeq?: number;
+  transports?: ("polling" | "websocket")[];
+  upgrade?: boolean;
+  token?: string;
+  extraHeaders?: Record<string, string>;
+  reconnection?: boolean;
+}
+
+export function newId(): string {
+  return randomBytes(12).toString("base64url");
+}
+
+export function strokeOp(points: number[] = [10, 10, 20, 20, 30, 15], color = "#1e1e1e"): BoardOp & { type: "add" } {
+  const item: Stroke = { kind: "stroke", id: newId(), color, width: 4, points };
+  return { type: "add", opId: newId(), item };
+}
+
+export class BoardClient {
+  readonly socket: ClientSocket;
+  readonly model = new BoardModel();
+  /** Every sequenced op received, in arrival order (duplicates included). */
+  readonly received: SequencedOp[] = [];
+  readonly errors: ProtocolError[] = [];
+  readonly drafts: PeerDraft[] = [];
+  welcome: Welcome | null = null;
+  peers: Peer[] = [];
+  connectError: (Error & { data?: { code: string; message: string } }) | null = null;
+  private pending = new Map<number, SequencedOp>();
+
+  constructor(
+    readonly url: string,
+    readonly boardId: string,
+    readonly opts: BoardClientOptions = {},
+  ) {
+    const clientId = opts.clientId ?? newId();
+    this.socket = io(url, {
+      path: SOCKET_PATH,
+      query: { [BOARD_QUERY_PARAM]: boardId },
+      auth: (cb) => cb({ protocol: PROTOCOL_VERSION, clientId, lastSeq: this.model.head, name: opts.name ?? "tester", token: opts.token }),
+      transports: opts.transports ?? ["polling", "websocket"],
+      upgrade: opts.upgrade ?? true,
+      extraHeaders: opts.extraHeaders,
+      reconnection: opts.reconnection ?? true,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 500,
+      forceNew: true,
+    });
+    this.socket.on("welcome", (w) => {
+      this.welcome = w;
+      if (w.head < this.model.head) this.reset();
+    });
+    this.socket.on("ops", (ops) => {
+      for (const o of ops) {
+        this.received.push(o);
+        if (o.seq > this.model.head) this.pending.set(o.seq, o);
+      }
+      this.drain();
+    });
+    this.socket.on("presence", (p) => (this.peers = p));
+    this.socket.on("error", (e) => this.errors.push(e));
+    this.socket.on("draft", (d) => this.drafts.push(d));
+    this.socket.on("connect_error", (e) => (this.connectError = e as never));
+  }
+
+  private drain(): void {
+    let next: SequencedOp | undefined;
+    while ((next = this.pending.get(this.model.head + 1))) {
+      this.pending.delete(next.seq);
+      this.model.apply(next);
+    }
+  }
+
+  private reset(): void {
+    this.model.head = 0;
+    this.model.items.clear();
+    this.pending.clear();
+  }
+
+  /** Resolves once connected and caught up with the head announced in `welcome`. */
+  async ready(timeoutMs = 10_000): Promise<this> {
+    await waitFor(() => this.socket.connected && this.welcome && this.model.head >= this.welcome.head, {
+      timeoutMs,
+      what: `client on ${this.url} ready (${this.connectError?.message ?? "no error"})`,
+    });
+    return this;
+  }
+
+  /** Sends an op and waits for its acknowledgement. */
+  submit(op: BoardOp, timeoutMs = 10_000): Promise<OpAck> {
+    return this.socket.timeout(timeoutMs).emitWithAck("op", op);
+  }
+
+  /** Ops applied, as a list of visible item ids. */
+  visibleIds(): string[] {
+    return this.model.visibleIds();
+  }
+
+  async waitForHead(seq: number, timeoutMs = 10_000): Promise<void> {
+    await waitFor(() => this.model.head >= seq, { timeoutMs, what: `head ${seq} (have ${this.model.head})` });
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+export async function connect(url: string, boardId: string, opts?: BoardClientOptions): Promise<BoardClient> {
+  return new BoardClient(url, boardId, opts).ready();
+}
