@@ -1,0 +1,223 @@
+/**
+ * The node's Prometheus instruments: one registry per node, every series
+ * labelled node=NODE_ID and named meshboard_*. Per-message counts are plain
+ * number increments (prom-client hashes the label set on every inc()); the
+ * registry reads them at scrape time.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import {
+  ERROR_CODES,
+  PROTOCOL_VERSION,
+  boardOpSchema,
+  clientEventSchemas,
+  type ErrorCode,
+  type OpType,
+  type SequencedOp,
+} from "../../shared/protocol.js";
+
+export const METRIC_PREFIX = "meshboard_";
+
+export const OP_TYPES: readonly OpType[] = boardOpSchema.options.map((o) => o.shape.type.value);
+
+/** Client events other than `op` that can be refused, plus events the protocol does not know. */
+export const REFUSABLE_EVENTS: readonly string[] = [...Object.keys(clientEventSchemas).filter((e) => e !== "op"), "unknown"];
+
+/** Acknowledgement latency buckets, seconds: a local append is ~1 ms, a Redis round trip a few. */
+const ACK_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** One series' count, incremented on the hot path. */
+class Tally {
+  value = 0;
+  inc(): void {
+    this.value++;
+  }
+}
+
+type Series = Array<{ labels: Record<string, string>; tally: Tally }>;
+
+/**
+ * A counter whose series are tallies, copied into prom-client at scrape time.
+ * Series are present from zero (so rate() and increase() see the first event)
+ * unless `sparse`, for families with many combinations that rarely happen.
+ */
+function tallyCounter(registry: Registry, name: string, help: string, labelNames: string[], series: Series, sparse = false): void {
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { labels, tally } of series) if (!sparse || tally.value > 0) this.inc(labels, tally.value);
+    },
+  });
+}
+
+/** Tallies keyed by one label's values; their series are appended to `series`. */
+function tallies<K extends string>(series: Series, label: string, values: readonly K[], fixed: Record<string, string> = {}): Record<K, Tally> {
+  const out = {} as Record<K, Tally>;
+  for (const v of values) {
+    out[v] = new Tally();
+    series.push({ labels: { ...fixed, [label]: v }, tally: out[v] });
+  }
+  return out;
+}
+
+export interface MetricSources {
+  /** Sockets connected to this node. */
+  sockets(): number;
+  /** Boards with at least one socket on this node. */
+  boards(): number;
+}
+
+export class NodeMetrics {
+  readonly registry = new Registry();
+  private sources: MetricSources = { sockets: () => 0, boards: () => 0 };
+
+  private readonly opsIn: Record<OpType, Tally>;
+  private readonly opsOut: Record<OpType, Tally>;
+  private readonly opsRejected: Record<ErrorCode, Tally>;
+  private readonly eventsRejected = new Map<string, Record<ErrorCode, Tally>>();
+  private readonly handshakesRefused: Record<ErrorCode, Tally>;
+  private readonly ackSeconds: Histogram;
+  /** Messages this node's cross-node adapter sent to / took from Redis. */
+  readonly adapterPublished: Tally;
+  readonly adapterReceived: Tally;
+  private redisGauge: Gauge | undefined;
+
+  constructor(nodeId: string, mode: "embedded" | "cluster") {
+    const registry = this.registry;
+    const registers = [registry];
+    registry.setDefaultLabels({ node: nodeId });
+    collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+
+    new Gauge({
+      name: `${METRIC_PREFIX}node_info`,
+      help: "Always 1; labels say how this node runs (mode: embedded or cluster; protocol version).",
+      labelNames: ["mode", "protocol"],
+      registers,
+    }).set({ mode, protocol: String(PROTOCOL_VERSION) }, 1);
+
+    const sources = () => this.sources;
+    new Gauge({
+      name: `${METRIC_PREFIX}connected_sockets`,
+      help: "Socket.IO connections open on this node.",
+      registers,
+      collect() {
+        this.set(sources().sockets());
+      },
+    });
+    new Gauge({
+      name: `${METRIC_PREFIX}active_boards`,
+      help: "Boards with at least one client connected to this node.",
+      registers,
+      collect() {
+        this.set(sources().boards());
+      },
+    });
+
+    const opsIn: Series = [];
+    this.opsIn = tallies(opsIn, "type", OP_TYPES);
+    tallyCounter(registry, `${METRIC_PREFIX}ops_in_total`, "Valid board operations received from this node's clients, by operation type.", ["type"], opsIn);
+
+    const opsOut: Series = [];
+    this.opsOut = tallies(opsOut, "type", OP_TYPES);
+    tallyCounter(
+      registry,
+      `${METRIC_PREFIX}ops_out_total`,
+      "Sequenced board operations written to this node's clients (live and catch-up), by operation type.",
+      ["type"],
+      opsOut,
+    );
+
+    const opsRejected: Series = [];
+    this.opsRejected = tallies(opsRejected, "reason", ERROR_CODES);
+    tallyCounter(
+      registry,
+      `${METRIC_PREFIX}ops_rejected_total`,
+      "Board operations answered with ok:false, by reason (the protocol's error code).",
+      ["reason"],
+      opsRejected,
+    );
+
+    const eventsRejected: Series = [];
+    for (const event of REFUSABLE_EVENTS) this.eventsRejected.set(event, tallies(eventsRejected, "reason", ERROR_CODES, { event }));
+    tallyCounter(
+      registry,
+      `${METRIC_PREFIX}events_rejected_total`,
+      "Client events other than operations refused with an error event, by event and reason.",
+      ["event", "reason"],
+      eventsRejected,
+      true,
+    );
+
+    const handshakes: Series = [];
+    this.handshakesRefused = tallies(handshakes, "reason", ERROR_CODES);
+    tallyCounter(registry, `${METRIC_PREFIX}handshakes_refused_total`, "Socket.IO connections refused at the handshake, by reason.", ["reason"], handshakes);
+
+    this.ackSeconds = new Histogram({
+      name: `${METRIC_PREFIX}op_ack_seconds`,
+      help: "Time from receiving a valid operation to acknowledging it (sequencing and storage included).",
+      buckets: ACK_BUCKETS,
+      registers,
+    });
+
+    const adapter: Series = [];
+    ({ publish: this.adapterPublished, receive: this.adapterReceived } = tallies(adapter, "direction", ["publish", "receive"] as const));
+    tallyCounter(
+      registry,
+      `${METRIC_PREFIX}adapter_messages_total`,
+      "Messages between this node and the other nodes through the Redis adapter, by direction.",
+      ["direction"],
+      adapter,
+    );
+  }
+
+  /** Where the gauges read their values at scrape time. */
+  observe(sources: MetricSources): void {
+    this.sources = sources;
+  }
+
+  /** Adds `meshboard_redis_connected`, read at scrape time (cluster mode only: embedded nodes have no Redis). */
+  watchRedis(connected: () => boolean): void {
+    this.redisGauge ??= new Gauge({
+      name: `${METRIC_PREFIX}redis_connected`,
+      help: "1 when every Redis connection of this node is ready, else 0.",
+      registers: [this.registry],
+      collect() {
+        this.set(connected() ? 1 : 0);
+      },
+    });
+  }
+
+  opReceived(type: OpType): void {
+    this.opsIn[type]?.inc();
+  }
+
+  opsDelivered(batch: readonly SequencedOp[]): void {
+    for (let i = 0; i < batch.length; i++) this.opsOut[batch[i].op.type]?.inc();
+  }
+
+  opRejected(reason: ErrorCode): void {
+    this.opsRejected[reason]?.inc();
+  }
+
+  /** `event` is a client event name; anything the protocol does not know counts as "unknown". */
+  eventRejected(event: string, reason: ErrorCode): void {
+    (this.eventsRejected.get(event) ?? this.eventsRejected.get("unknown"))?.[reason]?.inc();
+  }
+
+  handshakeRefused(reason: ErrorCode): void {
+    this.handshakesRefused[reason]?.inc();
+  }
+
+  /** Records the time since `startedMs` (a performance.now() value). */
+  opAcknowledged(startedMs: number): void {
+    this.ackSeconds.observe((performance.now() - startedMs) / 1000);
+  }
+
+  /** The exposition text and its content type. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
