@@ -6,6 +6,8 @@ import { z } from "zod";
 import { DEFAULT_PORT } from "../shared/constants.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** Variables whose values never appear in messages, even when invalid. */
+const SECRET_VARS = new Set(["METRICS_TOKEN"]);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
@@ -25,6 +27,8 @@ const envSchema = z.object({
   DRAIN_SECONDS: z.coerce.number().min(0).max(300).optional(),
   /** Where the built client lives (default: dist/client beside the server build). */
   STATIC_DIR: z.string().optional(),
+  /** Set: GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
 });
 
 export interface Config {
@@ -36,6 +40,7 @@ export interface Config {
   redisUrl: string | undefined;
   drainSeconds: number;
   staticDir: string;
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -44,7 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
   const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}=${JSON.stringify(raw[String(i.path[0])])}: ${i.message}`);
+    const shown = (name: string) => (SECRET_VARS.has(name) ? "(hidden)" : JSON.stringify(raw[name]));
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
@@ -58,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
     redisUrl: e.REDIS_URL,
     drainSeconds: e.DRAIN_SECONDS ?? defaults.drainSeconds,
     staticDir: path.resolve(e.STATIC_DIR ?? path.join(here, "..", "client")),
+    metricsToken: e.METRICS_TOKEN,
   };
 }
