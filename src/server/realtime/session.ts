@@ -12,9 +12,11 @@ import {
   type ErrorCode,
   type Peer,
   type ProtocolError,
+  type SequencedOp,
 } from "../../shared/protocol.js";
 import type { BoardService } from "../board/board-service.js";
 import type { Logger } from "../observability/logger.js";
+import type { NodeMetrics } from "../observability/metrics.js";
 import { peerColor, type PresenceRegistry } from "./presence.js";
 import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 
@@ -24,6 +26,7 @@ export interface SessionDeps {
   presence: PresenceRegistry;
   nodeId: string;
   log: Logger;
+  metrics?: NodeMetrics;
   /** Per-event admission (rate limits); returns an error code to refuse. */
   admit?: (socket: MeshSocket, event: ClientEventName) => ErrorCode | null;
 }
@@ -35,7 +38,9 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
   const { io, boards, presence, nodeId } = deps;
   const { boardId, sessionId, clientId } = socket.data;
   const room = boardRoom(boardId);
-  const log = deps.log.child({ board: boardId, session: sessionId });
+  const log = deps.log.child({ board: boardId, session: sessionId, socket: socket.id });
+  const metrics = deps.metrics;
+  if (metrics) socket.onAnyOutgoing(countOutgoing(metrics));
 
   const peer = (): Peer => ({
     sessionId,
@@ -47,6 +52,8 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
   });
 
   const fail = (error: ProtocolError, ack?: Ack) => {
+    if (error.event === "op") metrics?.opRejected(error.code);
+    else metrics?.eventRejected(error.event ?? "unknown", error.code);
     if (ack) ack({ ok: false, error });
     else socket.emit("error", error);
   };
@@ -68,14 +75,20 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
 
   socket.onAny((event: unknown) => {
     if (typeof event !== "string" || !(event in clientEventSchemas)) {
+      metrics?.eventRejected("unknown", "unknown_event");
       socket.emit("error", { code: "unknown_event", message: `unknown event ${JSON.stringify(String(event)).slice(0, 80)}` });
     }
   });
 
   on("op", async (op, ack) => {
     if (!ack) return fail({ code: "invalid_payload", message: "op needs an acknowledgement callback", event: "op" });
-    if (socket.data.readOnly) return ack({ ok: false, error: { code: "read_only", message: "this link is read-only", event: "op" } });
-    ack(await boards.submit(boardId, op, clientId));
+    const started = performance.now();
+    metrics?.opReceived(op.type);
+    if (socket.data.readOnly) return fail({ code: "read_only", message: "this link is read-only", event: "op" }, ack);
+    const result = await boards.submit(boardId, op, clientId);
+    if (!result.ok) metrics?.opRejected(result.error.code);
+    metrics?.opAcknowledged(started);
+    ack(result);
   });
 
   on("sync", async ({ since }, ack) => {
@@ -97,7 +110,8 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
     io.to(room).emit("presence", await presence.upsert(boardId, peer()));
   });
 
-  socket.on("disconnect", () => {
+  socket.on("disconnect", (reason) => {
+    log.info({ reason }, "session ended");
     socket.to(room).volatile.emit("cursor", { sessionId, cursor: null });
     presence
       .remove(boardId, sessionId)
@@ -127,11 +141,18 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
       socket.emit("ops", page.ops);
       since = page.ops[page.ops.length - 1].seq;
     }
-    log.debug({ lastSeq: socket.data.lastSeq, head }, "session started");
+    log.info({ transport: socket.conn.transport.name, lastSeq: socket.data.lastSeq, head }, "session started");
   })().catch((err) => {
     log.error({ err }, "session start failed");
     socket.emit("error", { code: "storage_unavailable", message: "the board could not be loaded; reconnecting" });
     // Closing the transport (not disconnect(true)) lets the client reconnect by itself.
     socket.conn.close();
   });
+}
+
+/** Counts sequenced ops as they are written to a socket, whichever node sequenced them. */
+function countOutgoing(metrics: NodeMetrics): (event: string, payload: unknown) => void {
+  return (event, payload) => {
+    if (event === "ops") metrics.opsDelivered(payload as SequencedOp[]);
+  };
 }

@@ -1,11 +1,11 @@
 /** The Socket.IO server: options, admission and sessions. */
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
-import { SOCKET_PATH } from "../../shared/constants.js";
-import { LIMITS } from "../../shared/protocol.js";
+import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/constants.js";
+import { ERROR_CODES, LIMITS, type ErrorCode } from "../../shared/protocol.js";
 import { handshakeMiddleware, type Admission } from "./handshake.js";
 import { startSession, type SessionDeps } from "./session.js";
-import type { MeshServer } from "./types.js";
+import type { MeshServer, MeshSocket } from "./types.js";
 
 export interface SocketServerOptions {
   /** Allowed cross-origin origins; empty: same origin only. */
@@ -29,6 +29,22 @@ export function createSocketServer(http: HttpServer, options: SocketServerOption
 }
 
 export function attachSessions(io: MeshServer, admission: Admission, deps: Omit<SessionDeps, "io">): void {
-  io.use(handshakeMiddleware(admission));
+  const admit = handshakeMiddleware(admission);
+  io.use((socket, next) =>
+    admit(socket, (err) => {
+      if (err) noteRefusal(socket, err, deps);
+      next(err);
+    }),
+  );
   io.on("connection", (socket) => startSession(socket, { ...deps, io }));
+}
+
+/** Counts and logs a refused handshake; the auth payload (and any token in it) is never logged. */
+function noteRefusal(socket: MeshSocket, err: Error, deps: Pick<SessionDeps, "log" | "metrics">): void {
+  const code = (ERROR_CODES as readonly string[]).includes(err.message) ? (err.message as ErrorCode) : "internal";
+  deps.metrics?.handshakeRefused(code);
+  const board = socket.handshake.query[BOARD_QUERY_PARAM];
+  // Refusals while starting or draining are expected (clients retry elsewhere).
+  const level = code === "storage_unavailable" ? "debug" : "info";
+  deps.log[level]({ socket: socket.id, board: isValidBoardId(board) ? board : undefined, code }, "handshake refused");
 }

@@ -18,6 +18,15 @@ export interface SessionData {
 export type MeshServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>;
 export type MeshSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>;
 
+const BOARD_ROOM_PREFIX = "board:";
+
 export function boardRoom(boardId: string): string {
-  return `board:${boardId}`;
+  return `${BOARD_ROOM_PREFIX}${boardId}`;
+}
+
+/** Boards with at least one socket on this node (rooms live per node, whatever the adapter). */
+export function localBoardCount(io: MeshServer): number {
+  let n = 0;
+  for (const room of io.of("/").adapter.rooms.keys()) if (room.startsWith(BOARD_ROOM_PREFIX)) n++;
+  return n;
 }
