@@ -9,9 +9,12 @@ import { createBackend } from "./backend.js";
 import type { Config } from "./config.js";
 import { registerRoutes } from "./http/routes.js";
 import { Readiness } from "./lifecycle.js";
+import { registerMetricsRoute } from "./http/metrics-route.js";
+import { countAdapterTraffic } from "./observability/adapter-traffic.js";
 import type { Logger } from "./observability/logger.js";
+import { NodeMetrics } from "./observability/metrics.js";
 import { attachSessions, createSocketServer } from "./realtime/socket-server.js";
-import { boardRoom, type MeshServer } from "./realtime/types.js";
+import { boardRoom, localBoardCount, type MeshServer } from "./realtime/types.js";
 
 export interface MeshboardNode {
   /** The address the node listens on. */
@@ -25,6 +28,7 @@ export interface MeshboardNode {
 export async function startNode(config: Config, log: Logger): Promise<MeshboardNode> {
   const readiness = new Readiness();
   const backend = await createBackend(config, log, readiness);
+  const metrics = new NodeMetrics(config.nodeId, config.redisUrl ? "cluster" : "embedded");
 
   // Per-request logs would drown the realtime ones: the HTTP layer logs warnings and errors only.
   const httpLog = log.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger;
@@ -38,15 +42,20 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
     headers[NODE_HEADER] = config.nodeId;
   });
   backend.attachAdapter?.(io);
+  countAdapterTraffic(io.of("/").adapter, metrics);
+  metrics.observe({ sockets: () => io.of("/").sockets.size, boards: () => localBoardCount(io) });
+  // The cluster backend registers its Redis connections as the readiness dependency "redis".
+  if (config.redisUrl) metrics.watchRedis(() => !readiness.failing().includes("redis"));
 
   const boards = new BoardService(backend.store, (boardId, ops) => io.to(boardRoom(boardId)).emit("ops", ops), log);
   attachSessions(
     io,
     { accepting: () => readiness.isReady(), readOnly: () => false },
-    { boards, presence: backend.presence, nodeId: config.nodeId, log },
+    { boards, presence: backend.presence, nodeId: config.nodeId, log, metrics },
   );
 
   await registerRoutes(app, { staticDir: config.staticDir, readiness, nodeId: config.nodeId });
+  registerMetricsRoute(app, metrics, config.metricsToken);
   const url = await app.listen({ port: config.port, host: config.host });
   readiness.markReady();
   log.info({ url, mode: config.redisUrl ? "cluster" : "embedded", dataDir: config.redisUrl ? undefined : config.dataDir }, "meshboard node ready");
