@@ -408,6 +408,10 @@ describe("the checks reject broken manifests", () => {
         d.spec.template.metadata.annotations["proxy.istio.io/config"] = '{"terminationDrainDuration": "1m"}';
       });
       expect(checkDrain(tooLong, facts)).toEqual(["Deployment/wb: sidecar terminationDrainDuration 1m exceeds terminationGracePeriodSeconds 30"]);
+      const longerDrain = broken(istio(), "Deployment", SEED.deployment, (d) => {
+        wbContainer(d).env.push({ name: "DRAIN_SECONDS", value: "60" });
+      });
+      expect(checkDrain(longerDrain, facts).join("\n")).toContain("terminationGracePeriodSeconds 30 < preStop 5 + drain 60");
     });
 
     it("catch a writable root filesystem, root, missing limits", () => {

@@ -310,9 +310,12 @@ export function checkDrain(objects: readonly Manifest[], facts: DrainFacts): str
     const command = preStop?.exec?.command?.join(" ") ?? "";
     const preStopSeconds = preStop?.sleep?.seconds ?? Number(/(?:^|\s)sleep\s+(\d+)\s*$/.exec(command)?.[1] ?? 0);
     if (preStopSeconds < 1) problems.push(`${ref(deployment)} container ${c.name}: needs a preStop sleep so endpoints are removed before the app drains`);
-    const needed = preStopSeconds + facts.drainSeconds + facts.closeSeconds;
-    if (grace < needed) {
-      problems.push(`${ref(deployment)}: terminationGracePeriodSeconds ${grace} < preStop ${preStopSeconds} + drain ${facts.drainSeconds} + close ${facts.closeSeconds} = ${needed}`);
+    // The app lets DRAIN_SECONDS in its environment override the built-in drain.
+    const drainEnv = c.env?.find((e) => e.name === "DRAIN_SECONDS")?.value;
+    const drainSeconds = drainEnv === undefined ? facts.drainSeconds : Number(drainEnv);
+    const needed = preStopSeconds + drainSeconds + facts.closeSeconds;
+    if (!(grace >= needed)) {
+      problems.push(`${ref(deployment)}: terminationGracePeriodSeconds ${grace} < preStop ${preStopSeconds} + drain ${drainSeconds} + close ${facts.closeSeconds} = ${needed}`);
     }
     if (!facts.sidecar) continue;
     const raw = pod.metadata?.annotations?.[PROXY_CONFIG];
