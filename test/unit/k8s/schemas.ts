@@ -7,6 +7,9 @@
  * and enumerates the keys of maps (labels, annotations, resource lists). So the object is
  * handed to the validator behind a Proxy that records those reads: an object key the
  * validator neither read nor reached by enumerating is a field the schema does not have.
+ * (Sound for these schemas, which declare every field under `properties` and use anyOf/oneOf
+ * only for required-field combinations; a field declared only inside a later anyOf branch that
+ * ajv skips would be reported falsely, never missed.)
  */
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Service } from "kubernetes-models/v1/Service";
