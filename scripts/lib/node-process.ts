@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { killOnExit } from "./cleanup.js";
 import { freePort } from "./free-port.js";
 import { waitFor } from "./wait.js";
 
@@ -18,6 +19,7 @@ export interface ServerProcess {
   port: number;
   nodeId: string;
   dataDir: string;
+  pid: number;
   child: ChildProcess;
   /** Everything the process printed (JSON log lines). */
   output(): string;
@@ -36,18 +38,18 @@ export interface StartOptions {
   nodeId?: string;
   /** Wait for /readyz to answer 200 (default true). */
   waitReady?: boolean;
+  /** Script to run instead of the meshboard server (e.g. the benchmark's baseline). */
+  entry?: string;
+  /** Path polled for readiness (default /readyz). */
+  readyPath?: string;
 }
 
-const running = new Set<ServerProcess>();
-process.once("exit", () => {
-  for (const s of running) s.child.kill("SIGKILL");
-});
 
 export async function startServer(opts: StartOptions = {}): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "meshboard-test-"));
   const nodeId = opts.nodeId ?? `node-${port}`;
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
+  const child = spawn(process.execPath, [opts.entry ?? SERVER_ENTRY], {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "",
@@ -66,7 +68,6 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
   child.stderr!.on("data", (d) => (out += d));
   const exited = new Promise<number | string>((resolve) =>
     child.once("exit", (code, signal) => {
-      running.delete(server);
       resolve(code ?? signal ?? "unknown");
     }),
   );
@@ -76,6 +77,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     port,
     nodeId,
     dataDir,
+    pid: child.pid!,
     child,
     output: () => out,
     exited,
@@ -88,11 +90,11 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
       return exited;
     },
   };
-  running.add(server);
+  killOnExit(child);
   if (opts.waitReady ?? true) {
     const ready = waitFor(
       async () => {
-        const r = await fetch(`${url}/readyz`).catch(() => null);
+        const r = await fetch(`${url}${opts.readyPath ?? "/readyz"}`).catch(() => null);
         return r?.status === 200;
       },
       { timeoutMs: 20_000, what: `node ${nodeId} ready`, intervalMs: 50 },

@@ -33,7 +33,8 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   // Per-request logs would drown the realtime ones: the HTTP layer logs warnings and errors only.
   const httpLog = log.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger;
   const app = Fastify({ loggerInstance: httpLog, forceCloseConnections: true });
-  const io = createSocketServer(app.server, { corsOrigins: [] });
+  const admission = { accepting: () => readiness.isReady(), readOnly: () => false as const };
+  const io = createSocketServer(app.server, { corsOrigins: [], admission });
   // Every response names the node that served it: Socket.IO's polling and error
   // responses included (prepended after Socket.IO, which re-registers listeners),
   // and the WebSocket upgrade response.
@@ -50,7 +51,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   const boards = new BoardService(backend.store, (boardId, ops) => io.to(boardRoom(boardId)).emit("ops", ops), log);
   attachSessions(
     io,
-    { accepting: () => readiness.isReady(), readOnly: () => false },
+    admission,
     { boards, presence: backend.presence, nodeId: config.nodeId, log, metrics },
   );
 

@@ -27,7 +27,8 @@ export interface BoardClientOptions {
   clientId?: string;
   name?: string;
   lastSeq?: number;
-  transports?: ("polling" | "websocket")[];
+  /** Transport names, or engine.io-client transport classes (e.g. Fetch, to observe requests). */
+  transports?: ("polling" | "websocket")[] | unknown[];
   upgrade?: boolean;
   token?: string;
   extraHeaders?: Record<string, string>;
@@ -65,7 +66,9 @@ export class BoardClient {
       path: SOCKET_PATH,
       query: { [BOARD_QUERY_PARAM]: boardId },
       auth: (cb) => cb({ protocol: PROTOCOL_VERSION, clientId, lastSeq: this.model.head, name: opts.name ?? "tester", token: opts.token }),
-      transports: opts.transports ?? ["polling", "websocket"],
+      transports: (opts.transports ?? ["polling", "websocket"]) as ("polling" | "websocket")[],
+      // Keeps cookies (the balancer's affinity cookie) across requests, like a browser.
+      withCredentials: true,
       upgrade: opts.upgrade ?? true,
       extraHeaders: opts.extraHeaders,
       reconnection: opts.reconnection ?? true,

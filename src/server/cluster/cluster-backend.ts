@@ -1,8 +1,41 @@
-/** Cluster mode backend (Redis store, presence and adapter). */
+/**
+ * Cluster mode: board logs and presence in Redis, cross-node fan-out through the
+ * official sharded Redis adapter (Redis >= 7) with dynamic subscriptions, so a
+ * node only receives traffic for boards that have members on it.
+ */
+import { createShardedAdapter } from "@socket.io/redis-adapter";
+import { LIMITS } from "../../shared/protocol.js";
 import type { Backend } from "../backend.js";
 import type { Readiness } from "../lifecycle.js";
 import type { Logger } from "../observability/logger.js";
+import type { MeshServer } from "../realtime/types.js";
+import { RedisBoardStore, type RedisCommands } from "../store/redis-store.js";
+import { RedisPresence, type PresenceRedis } from "./redis-presence.js";
+import { connectRedis } from "./redis-connections.js";
 
-export async function createClusterBackend(_url: string, _log: Logger, _readiness: Readiness): Promise<Backend> {
-  throw new Error("cluster mode is not implemented yet");
+export async function createClusterBackend(redisUrl: string, log: Logger, readiness: Readiness): Promise<Backend> {
+  const redis = connectRedis(redisUrl, log.child({ component: "redis" }));
+  readiness.depend("redis", () => redis.health.isUp());
+  const store = new RedisBoardStore(redis.commands as unknown as RedisCommands, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
+  const presence = new RedisPresence(redis.commands as unknown as PresenceRedis);
+
+  return {
+    store,
+    presence,
+    attachAdapter(io: MeshServer) {
+      io.adapter(createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: "dynamic" }));
+      // Without Redis this node can neither save nor fan out: send its clients
+      // away (they reconnect once it, or another node, is ready again; their
+      // unacknowledged operations wait in their outboxes meanwhile).
+      redis.health.on("down", () => {
+        log.warn("Redis lost: not ready; disconnecting local clients");
+        for (const socket of io.of("/").sockets.values()) socket.conn.close();
+      });
+    },
+    close: async () => {
+      await presence.close();
+      await store.close();
+      await redis.close();
+    },
+  };
 }

@@ -11,6 +11,18 @@ export interface Admission {
   readOnly(boardId: string, token: string | undefined): boolean | "forbidden";
 }
 
+/**
+ * Engine.IO gate for new connections (first HTTP request or WebSocket upgrade):
+ * a node that is starting, draining or without Redis answers 403 and the client
+ * retries with backoff.
+ */
+export function allowRequest(admission: Admission) {
+  return (_req: unknown, callback: (err: string | null | undefined, success: boolean) => void): void => {
+    if (admission.accepting()) callback(null, true);
+    else callback("this node is not serving; retry", false);
+  };
+}
+
 /** Socket.IO middleware; a refusal reaches the client as `connect_error` with `data`. */
 export function handshakeMiddleware(admission: Admission) {
   return (socket: MeshSocket, next: (err?: Error) => void): void => {
@@ -19,7 +31,10 @@ export function handshakeMiddleware(admission: Admission) {
       err.data = { code, message };
       next(err);
     };
-    if (!admission.accepting()) return refuse(HANDSHAKE_ERRORS.notReady, "this node is not serving; retry");
+    // A node that is not serving closes the transport instead of refusing: a refusal
+    // (connect_error) would stop the client for good, a closed transport makes it
+    // reconnect with backoff, and the balancer sends it to a ready node.
+    if (!admission.accepting()) return void socket.conn.close();
     const boardId = socket.handshake.query[BOARD_QUERY_PARAM];
     if (!isValidBoardId(boardId)) return refuse(HANDSHAKE_ERRORS.invalidBoard, "board ids are 1-64 characters of [A-Za-z0-9_-]");
     const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);

@@ -3,11 +3,12 @@ import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/constants.js";
 import { ERROR_CODES, LIMITS, type ErrorCode } from "../../shared/protocol.js";
-import { handshakeMiddleware, type Admission } from "./handshake.js";
+import { allowRequest, handshakeMiddleware, type Admission } from "./handshake.js";
 import { startSession, type SessionDeps } from "./session.js";
 import type { MeshServer, MeshSocket } from "./types.js";
 
 export interface SocketServerOptions {
+  admission: Admission;
   /** Allowed cross-origin origins; empty: same origin only. */
   corsOrigins: string[];
   transports?: ("polling" | "websocket")[];
@@ -24,7 +25,7 @@ export function createSocketServer(http: HttpServer, options: SocketServerOption
     perMessageDeflate: false,
     transports: options.transports ?? ["polling", "websocket"],
     cors: options.corsOrigins.length ? { origin: options.corsOrigins, credentials: true } : undefined,
-    connectionStateRecovery: undefined,
+    allowRequest: allowRequest(options.admission),
   });
 }
 

@@ -1,0 +1,103 @@
+/**
+ * The node's Redis connections (commands, adapter publish, adapter subscribe)
+ * and their health. A comma-separated REDIS_URL means Redis Cluster.
+ */
+import { EventEmitter } from "node:events";
+import { createClient, createCluster } from "redis";
+import type { Logger } from "../observability/logger.js";
+
+type Client = ReturnType<typeof createClient> | ReturnType<typeof createCluster>;
+
+export interface RedisConnections {
+  commands: Client;
+  pub: Client;
+  sub: Client;
+  health: RedisHealth;
+  close(): Promise<void>;
+}
+
+/** Hides credentials: `redis://user:secret@host` → `redis://user:***@host`. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]*:)[^@]*@/, "$1***@");
+}
+
+export function parseRedisUrls(redisUrl: string): string[] {
+  return redisUrl
+    .split(",")
+    .map((u) => u.trim())
+    .filter(Boolean);
+}
+
+/** Up when every connection is ready; emits "up" and "down" on changes. */
+export class RedisHealth extends EventEmitter<{ up: []; down: [] }> {
+  private wasUp = false;
+
+  constructor(private readonly clients: Client[]) {
+    super();
+  }
+
+  isUp(): boolean {
+    return this.clients.every((c) => isReady(c));
+  }
+
+  /** Re-evaluates after any connection event. */
+  check(): void {
+    const up = this.isUp();
+    if (up !== this.wasUp) {
+      this.wasUp = up;
+      this.emit(up ? "up" : "down");
+    }
+  }
+}
+
+function isReady(c: Client): boolean {
+  // A cluster client has no isReady; it is ready once open with its slots known.
+  const flags = c as unknown as { isReady?: boolean; isOpen: boolean };
+  return flags.isReady ?? flags.isOpen;
+}
+
+export function connectRedis(redisUrl: string, log: Logger): RedisConnections {
+  const urls = parseRedisUrls(redisUrl);
+  const reconnectStrategy = (retries: number) => Math.min(100 * 2 ** Math.min(retries, 5), 2000);
+  const make = (): Client =>
+    urls.length > 1
+      ? createCluster({ rootNodes: urls.map((url) => ({ url })), defaults: { socket: { reconnectStrategy, connectTimeout: 2000 } } })
+      : createClient({ url: urls[0], socket: { reconnectStrategy, connectTimeout: 2000 } });
+
+  const commands = make();
+  const pub = make();
+  const sub = make();
+  const clients = [commands, pub, sub];
+  const health = new RedisHealth(clients);
+  const where = urls.map(redactUrl).join(",");
+  let lastErrorLog = 0;
+
+  for (const c of clients) {
+    const emitter = c as unknown as EventEmitter;
+    emitter.on("error", (err: Error & { code?: string }) => {
+      // One clear line at most every 10 s while Redis is unreachable.
+      if (Date.now() - lastErrorLog > 10_000) {
+        lastErrorLog = Date.now();
+        log.error({ redis: where, code: err.code, err: err.message }, "cannot reach Redis; not ready, retrying");
+      }
+      health.check();
+    });
+    for (const ev of ["ready", "end", "reconnecting", "connect"]) emitter.on(ev, () => queueMicrotask(() => health.check()));
+    // Connecting retries until Redis answers; until then the node reports not ready.
+    c.connect().catch((err: Error) => log.error({ redis: where, err: err.message }, "Redis connection failed"));
+  }
+  health.on("up", () => {
+    lastErrorLog = 0;
+    log.info({ redis: where }, "Redis connected");
+  });
+
+  return {
+    commands,
+    pub,
+    sub,
+    health,
+    close: async () => {
+      await Promise.all(clients.map((c) => (c.isOpen ? c.close().catch(() => undefined) : undefined)));
+    },
+  };
+}

@@ -1,0 +1,176 @@
+/**
+ * Cluster mode with real processes: redis-server, 3 nodes, HAProxy in front.
+ */
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { Fetch } from "engine.io-client";
+import { NODE_HEADER } from "../../src/shared/constants.js";
+import { startLocalCluster, type LocalCluster, type Routing } from "../../scripts/local-cluster.js";
+import { BoardClient, connect, newId, strokeOp } from "../helpers/board-client.js";
+import { recordFetches } from "../helpers/recording-fetch.js";
+import { waitFor } from "../helpers/wait.js";
+
+const clusters: LocalCluster[] = [];
+const clients: BoardClient[] = [];
+async function cluster(routing: Routing): Promise<LocalCluster> {
+  const c = await startLocalCluster({ routing, nodes: 3 });
+  clusters.push(c);
+  return c;
+}
+async function join(url: string, boardId: string, opts?: ConstructorParameters<typeof BoardClient>[2]) {
+  const c = await connect(url, boardId, opts);
+  clients.push(c);
+  return c;
+}
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+});
+afterAll(async () => {
+  await Promise.all(clusters.map((c) => c.stop()));
+});
+
+/** Polling-only sessions through the balancer; returns the node each session's requests reached. */
+async function pollingSessions(front: string, boards: string[]) {
+  const rec = recordFetches(NODE_HEADER);
+  try {
+    const sessions = await Promise.all(boards.map((b) => join(front, b, { transports: [Fetch], upgrade: false })));
+    // Some traffic on every session, so each makes several polling requests.
+    await Promise.all(sessions.map((s) => s.socket.timeout(5000).emitWithAck("sync", { since: 0 })));
+    const bySid = new Map<string, Set<string | null>>();
+    for (const r of rec.requests) {
+      if (!r.sid) continue;
+      if (!bySid.has(r.sid)) bySid.set(r.sid, new Set());
+      bySid.get(r.sid)!.add(r.node);
+    }
+    return { sessions, bySid, requests: rec.requests };
+  } finally {
+    rec.restore();
+  }
+}
+
+describe.each(["cookie", "board"] as const)("routing by %s", (routing) => {
+  it("keeps every polling request of a session on one node, and fans strokes out to every node", async () => {
+    const c = await cluster(routing);
+    const board = newId();
+    // Cookie routing spreads sessions round-robin; board routing pins a board to one node,
+    // so there the sessions use several boards to reach several nodes.
+    const boards = routing === "cookie" ? Array(6).fill(board) : Array.from({ length: 9 }, (_, i) => (i === 0 ? board : newId()));
+    const { sessions, bySid, requests } = await pollingSessions(c.url, boards);
+    expect(requests.filter((r) => r.status !== 200)).toEqual([]);
+    expect(bySid.size).toBe(sessions.length);
+    for (const [sid, nodes] of bySid) expect([...nodes], `session ${sid}`).toHaveLength(1);
+    const used = new Set([...bySid.values()].map((n) => [...n][0]));
+    expect(used.size).toBeGreaterThan(1);
+    for (const s of sessions) expect(s.welcome?.node).toMatch(/^node[123]$/);
+
+    // A stroke drawn via node 1 reaches clients on nodes 2 and 3.
+    const [n1, n2, n3] = c.nodes;
+    const drawer = await join(n1.url, board);
+    const watchers = [await join(n2.url, board), await join(n3.url, board)];
+    expect(watchers.map((w) => w.welcome?.node)).toEqual(["node2", "node3"]);
+    const op = strokeOp();
+    expect(await drawer.submit(op)).toMatchObject({ ok: true });
+    for (const w of [...watchers, ...sessions.filter((s) => s.boardId === board)]) {
+      await waitFor(() => w.model.visibleIds().includes(op.item.id), { what: `stroke on ${w.welcome?.node}` });
+    }
+    // Presence crosses nodes too.
+    await waitFor(() => watchers[1].peers.length === 3 + sessions.filter((s) => s.boardId === board).length, { what: "presence" });
+  });
+});
+
+describe("without affinity (negative control)", () => {
+  it("breaks polling: requests of one session reach other nodes and get 'Session ID unknown'", async () => {
+    const c = await cluster("roundrobin");
+    const rec = recordFetches(NODE_HEADER);
+    const client = new BoardClient(c.url, newId(), { transports: [Fetch], upgrade: false, reconnection: false });
+    try {
+      await waitFor(() => rec.requests.some((r) => r.status === 400), { what: "a refused polling request" });
+    } finally {
+      rec.restore();
+      client.close();
+    }
+    const refused = rec.requests.find((r) => r.status === 400)!;
+    expect(refused.body).toMatch(/Session ID unknown/);
+    const nodes = new Set(rec.requests.filter((r) => r.sid).map((r) => r.node));
+    expect(nodes.size).toBeGreaterThan(1);
+  });
+});
+
+describe("failover", () => {
+  it("shows a late joiner on node 3 everything, after node 1 (where it was drawn) was killed", async () => {
+    const c = await cluster("cookie");
+    const board = newId();
+    const drawer = await join(c.nodes[0].url, board, { reconnection: false });
+    const ops = Array.from({ length: 30 }, () => strokeOp());
+    for (const o of ops) expect((await drawer.submit(o)).ok).toBe(true);
+    await c.nodes[0].kill();
+    const late = await join(c.nodes[2].url, board);
+    expect(late.model.visibleIds()).toEqual(ops.map((o) => o.item.id));
+  });
+
+  it("works websocket-only through the balancer", async () => {
+    const c = await cluster("board");
+    const board = newId();
+    const a = await join(c.url, board, { transports: ["websocket"] });
+    const b = await join(c.url, board, { transports: ["websocket"] });
+    expect(a.socket.io.engine.transport.name).toBe("websocket");
+    const op = strokeOp();
+    await a.submit(op);
+    await waitFor(() => b.model.visibleIds().includes(op.item.id), { what: "stroke over websocket" });
+  });
+
+  it("loses nothing acknowledged and duplicates nothing when Redis restarts mid-session", async () => {
+    const c = await cluster("cookie");
+    const board = newId();
+    const a = await join(c.url, board);
+    const b = await join(c.url, board);
+    let drops = 0;
+    a.socket.on("disconnect", () => drops++);
+    const acked = new Map<string, number>();
+    let stop = false;
+    // A drawer that keeps drawing and retries what was not acknowledged, like the browser's outbox.
+    const drawing = (async () => {
+      let pending = strokeOp();
+      for (let i = 0; i < 400 && !stop; i++) {
+        const ack = await a.submit(pending, 2000).catch(() => null);
+        if (ack?.ok) {
+          acked.set(pending.item.id, ack.seq);
+          pending = strokeOp();
+        } else {
+          await waitFor(() => a.socket.connected, { timeoutMs: 20_000, what: "drawer reconnected" });
+        }
+      }
+    })();
+    await waitFor(() => acked.size >= 10, { what: "ops before the restart" });
+    const readyz = () => fetch(`${c.nodes[0].url}/readyz`).then((r) => r.status);
+    await c.redis.restart();
+    await waitFor(async () => (await readyz()) === 200, { timeoutMs: 20_000, what: "node ready again" });
+    const before = acked.size;
+    await waitFor(() => acked.size >= before + 10, { timeoutMs: 20_000, what: "ops after the restart" });
+    stop = true;
+    await drawing;
+    // Losing Redis sent the clients away; they came back and resent what was pending.
+    expect(drops).toBeGreaterThan(0);
+    const head = Math.max(...acked.values());
+    await a.waitForHead(head, 20_000);
+    await b.waitForHead(head, 20_000);
+    const late = await join(c.url, board);
+    for (const client of [a, b, late]) {
+      const adds = [...client.model.items.values()].map((x) => x.seq);
+      expect(new Set(adds).size).toBe(adds.length);
+      const ids = client.model.visibleItems().map((i) => i.id);
+      expect(ids.length).toBe(acked.size);
+    }
+    expect(late.model.head).toBe(acked.size);
+    expect(late.model.visibleItems().map((i) => i.id).sort()).toEqual([...acked.keys()].sort());
+  });
+
+  it("reports not ready while Redis is down and recovers by itself", async () => {
+    const c = await cluster("cookie");
+    await c.redis.kill();
+    await waitFor(async () => (await fetch(`${c.nodes[1].url}/readyz`)).status === 503, { what: "not ready" });
+    const body = await (await fetch(`${c.nodes[1].url}/readyz`)).json();
+    expect(body.failing).toContain("redis");
+    await c.redis.restart();
+    await waitFor(async () => (await fetch(`${c.nodes[1].url}/readyz`)).status === 200, { timeoutMs: 20_000, what: "ready again" });
+  });
+});
