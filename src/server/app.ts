@@ -11,6 +11,7 @@ import { registerRoutes } from "./http/routes.js";
 import { Readiness } from "./lifecycle.js";
 import { registerMetricsRoute } from "./http/metrics-route.js";
 import { countAdapterTraffic } from "./observability/adapter-traffic.js";
+import { enableAdminUi } from "./observability/admin-ui.js";
 import type { Logger } from "./observability/logger.js";
 import { NodeMetrics } from "./observability/metrics.js";
 import { attachSessions, createSocketServer } from "./realtime/socket-server.js";
@@ -42,8 +43,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   io.engine.on("headers", (headers: Record<string, string>) => {
     headers[NODE_HEADER] = config.nodeId;
   });
-  backend.attachAdapter?.(io);
-  countAdapterTraffic(io.of("/").adapter, metrics);
+  backend.attachAdapter?.(io, () => countAdapterTraffic(io.of("/").adapter, metrics));
   metrics.observe({ sockets: () => io.of("/").sockets.size, boards: () => localBoardCount(io) });
   // The cluster backend registers its Redis connections as the readiness dependency "redis".
   if (config.redisUrl) metrics.watchRedis(() => !readiness.failing().includes("redis"));
@@ -57,6 +57,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
 
   await registerRoutes(app, { staticDir: config.staticDir, readiness, nodeId: config.nodeId });
   registerMetricsRoute(app, metrics, config.metricsToken);
+  if (config.adminUi) await enableAdminUi(app, io, { ...config.adminUi, nodeId: config.nodeId });
   const url = await app.listen({ port: config.port, host: config.host });
   readiness.markReady();
   log.info({ url, mode: config.redisUrl ? "cluster" : "embedded", dataDir: config.redisUrl ? undefined : config.dataDir }, "meshboard node ready");

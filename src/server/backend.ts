@@ -14,8 +14,8 @@ import { SqliteBoardStore } from "./store/sqlite-store.js";
 export interface Backend {
   store: BoardStore;
   presence: PresenceRegistry;
-  /** Installs a cross-node adapter on the Socket.IO server (cluster mode). */
-  attachAdapter?: (io: MeshServer) => void;
+  /** Installs a cross-node adapter on the Socket.IO server (cluster mode), then calls `installed`. */
+  attachAdapter?: (io: MeshServer, installed: () => void) => void;
   close(): Promise<void>;
 }
 

@@ -22,8 +22,16 @@ export async function createClusterBackend(redisUrl: string, log: Logger, readin
   return {
     store,
     presence,
-    attachAdapter(io: MeshServer) {
-      io.adapter(createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: "dynamic" }));
+    attachAdapter(io: MeshServer, installed: () => void) {
+      // The adapter subscribes as it is created, which a Redis Cluster client can only
+      // do once it knows the slots: install it when Redis is first up. No client is
+      // admitted before that (the node is not ready), so none misses a broadcast.
+      const install = () => {
+        io.adapter(createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: "dynamic" }));
+        installed();
+      };
+      if (redis.health.isUp()) install();
+      else redis.health.once("up", install);
       // Without Redis this node can neither save nor fan out: send its clients
       // away (they reconnect once it, or another node, is ready again; their
       // unacknowledged operations wait in their outboxes meanwhile).

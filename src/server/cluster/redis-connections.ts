@@ -32,12 +32,12 @@ export function parseRedisUrls(redisUrl: string): string[] {
 export class RedisHealth extends EventEmitter<{ up: []; down: [] }> {
   private wasUp = false;
 
-  constructor(private readonly clients: Client[]) {
+  constructor(private readonly ready: () => boolean) {
     super();
   }
 
   isUp(): boolean {
-    return this.clients.every((c) => isReady(c));
+    return this.ready();
   }
 
   /** Re-evaluates after any connection event. */
@@ -48,12 +48,6 @@ export class RedisHealth extends EventEmitter<{ up: []; down: [] }> {
       this.emit(up ? "up" : "down");
     }
   }
-}
-
-function isReady(c: Client): boolean {
-  // A cluster client has no isReady; it is ready once open with its slots known.
-  const flags = c as unknown as { isReady?: boolean; isOpen: boolean };
-  return flags.isReady ?? flags.isOpen;
 }
 
 export function connectRedis(redisUrl: string, log: Logger): RedisConnections {
@@ -68,7 +62,14 @@ export function connectRedis(redisUrl: string, log: Logger): RedisConnections {
   const pub = make();
   const sub = make();
   const clients = [commands, pub, sub];
-  const health = new RedisHealth(clients);
+  // A single client knows when it is ready; a cluster client counts as open from the
+  // start of connect(), so it is ready once connect() has resolved (slots known).
+  const connected = new Set<Client>();
+  const ready = (c: Client) => {
+    const flags = c as unknown as { isReady?: boolean; isOpen: boolean };
+    return flags.isReady ?? (connected.has(c) && flags.isOpen);
+  };
+  const health = new RedisHealth(() => clients.every(ready));
   const where = urls.map(redactUrl).join(",");
   let lastErrorLog = 0;
 
@@ -84,7 +85,20 @@ export function connectRedis(redisUrl: string, log: Logger): RedisConnections {
     });
     for (const ev of ["ready", "end", "reconnecting", "connect"]) emitter.on(ev, () => queueMicrotask(() => health.check()));
     // Connecting retries until Redis answers; until then the node reports not ready.
-    c.connect().catch((err: Error) => log.error({ redis: where, err: err.message }, "Redis connection failed"));
+    // (A single client retries by itself; a cluster client gives up when no root
+    // node answers, so it is asked again.)
+    const connect = (): void =>
+      void c.connect().then(
+        () => {
+          connected.add(c);
+          health.check();
+        },
+        (err: Error) => {
+          log.error({ redis: where, err: err.message }, "Redis connection failed; retrying");
+          setTimeout(connect, 1000).unref();
+        },
+      );
+    connect();
   }
   health.on("up", () => {
     lastErrorLog = 0;
