@@ -43,7 +43,8 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   io.engine.on("headers", (headers: Record<string, string>) => {
     headers[NODE_HEADER] = config.nodeId;
   });
-  backend.attachAdapter?.(io, () => countAdapterTraffic(io.of("/").adapter, metrics));
+  backend.attachAdapter?.(io);
+  countAdapterTraffic(io.of("/").adapter, metrics);
   metrics.observe({ sockets: () => io.of("/").sockets.size, boards: () => localBoardCount(io) });
   // The cluster backend registers its Redis connections as the readiness dependency "redis".
   if (config.redisUrl) metrics.watchRedis(() => !readiness.failing().includes("redis"));

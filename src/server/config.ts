@@ -7,7 +7,7 @@ import { DEFAULT_PORT } from "../shared/constants.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 /** Variables whose values never appear in messages, even when invalid. */
-const SECRET_VARS = new Set(["METRICS_TOKEN"]);
+const SECRET_VARS = new Set(["METRICS_TOKEN", "ADMIN_UI_PASSWORD_HASH"]);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
@@ -29,6 +29,12 @@ const envSchema = z.object({
   STATIC_DIR: z.string().optional(),
   /** Set: GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  /** Set: the Socket.IO Admin UI is on (page at /admin/, read-only), behind basic auth with this bcrypt hash. */
+  ADMIN_UI_PASSWORD_HASH: z
+    .string()
+    .regex(/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/, "must be a bcrypt hash ($2b$10$...)")
+    .optional(),
+  ADMIN_UI_USERNAME: z.string().min(1).max(64).default("admin"),
 });
 
 export interface Config {
@@ -41,6 +47,8 @@ export interface Config {
   drainSeconds: number;
   staticDir: string;
   metricsToken: string | undefined;
+  /** Set when the Admin UI is on. */
+  adminUi: { username: string; passwordHash: string } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -65,5 +73,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
     drainSeconds: e.DRAIN_SECONDS ?? defaults.drainSeconds,
     staticDir: path.resolve(e.STATIC_DIR ?? path.join(here, "..", "client")),
     metricsToken: e.METRICS_TOKEN,
+    adminUi: e.ADMIN_UI_PASSWORD_HASH ? { username: e.ADMIN_UI_USERNAME, passwordHash: e.ADMIN_UI_PASSWORD_HASH } : undefined,
   };
 }
