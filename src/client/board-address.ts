@@ -1,0 +1,28 @@
+/** Which board this page shows: the id in `/b/<id>`. */
+import { BOARD_PATH_PREFIX, NEW_BOARD_ID_LENGTH, isValidBoardId } from "../shared/constants.js";
+import { randomId } from "./ids.js";
+
+/**
+ * Reads the board id from the path. A page opened anywhere else (e.g. the Vite dev
+ * server at `/`) gets a fresh board, and the address bar is rewritten to its URL.
+ */
+export function resolveBoardId(loc: Location = location): string {
+  const rest = loc.pathname.startsWith(BOARD_PATH_PREFIX) ? loc.pathname.slice(BOARD_PATH_PREFIX.length) : "";
+  const candidate = safeDecode(rest.replace(/\/+$/, ""));
+  if (isValidBoardId(candidate)) return candidate;
+  const id = randomId(NEW_BOARD_ID_LENGTH);
+  history.replaceState(null, "", boardUrl(id, loc));
+  return id;
+}
+
+export function boardUrl(boardId: string, loc: Location = location): string {
+  return `${loc.origin}${BOARD_PATH_PREFIX}${encodeURIComponent(boardId)}`;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * This browser's live membership of one board: the socket, the confirmed op
+ * stream, the outbox's transport, catch-up, and the ephemeral traffic (drafts,
+ * cursors, presence), reported to the app through a listener.
+ */
+import type {
+  BoardOp,
+  Cursor,
+  Draft,
+  Peer,
+  PeerCursor,
+  PeerDraft,
+  ProtocolError,
+  SequencedOp,
+  SyncResult,
+  Welcome,
+} from "../../shared/protocol.js";
+import { HANDSHAKE_ERRORS, PROTOCOL_VERSION } from "../../shared/protocol.js";
+import { OpSequencer } from "./op-sequencer.js";
+import { Outbox, type OpTransport } from "./outbox.js";
+import { openBoardSocket, type BoardSocket } from "./socket.js";
+
+export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "offline" | "refused";
+
+export interface SessionListener {
+  /** The displayed board may have changed (confirmed ops applied, outbox changed, reset). */
+  boardChanged(): void;
+  /** Ops were applied to the confirmed board, in seq order. */
+  opsApplied(ops: SequencedOp[]): void;
+  status(status: ConnectionStatus): void;
+  welcome(w: Welcome): void;
+  presence(peers: Peer[]): void;
+  draft(d: PeerDraft): void;
+  cursor(c: PeerCursor): void;
+  /** Something the person should know about (shown as a toast). */
+  problem(message: string, kind?: "error" | "info"): void;
+}
+
+const OP_ACK_TIMEOUT_MS = 10_000;
+const SYNC_TIMEOUT_MS = 10_000;
+/** Failed reconnect attempts after which we call it "offline" rather than "reconnecting". */
+const OFFLINE_AFTER_ATTEMPTS = 4;
+const REFUSED_RETRY_MS = 3_000;
+
+export class BoardSession {
+  readonly sequencer: OpSequencer;
+  readonly outbox: Outbox;
+  private readonly socket: BoardSocket;
+  private welcomed: Welcome | null = null;
+  private syncing = false;
+  private failedAttempts = 0;
+  private currentStatus: ConnectionStatus = "connecting";
+  private name: string;
+
+  constructor(
+    readonly boardId: string,
+    readonly clientId: string,
+    name: string,
+    private readonly listener: SessionListener,
+  ) {
+    this.name = name;
+    this.sequencer = new OpSequencer({
+      applied: (ops) => this.onApplied(ops),
+      behind: (since) => this.catchUp(since),
+    });
+    this.outbox = new Outbox(boardId, {
+      changed: () => listener.boardChanged(),
+      rejected: (op, error) => listener.problem(rejectionMessage(op, error)),
+    });
+    this.socket = openBoardSocket(boardId, () => ({
+      protocol: PROTOCOL_VERSION,
+      clientId: this.clientId,
+      lastSeq: this.sequencer.head,
+      name: this.name,
+    }));
+    this.listen();
+    addEventListener("online", this.onNetworkChange);
+    addEventListener("offline", this.onNetworkChange);
+  }
+
+  get status(): ConnectionStatus {
+    return this.currentStatus;
+  }
+
+  get node(): string | null {
+    return this.welcomed?.node ?? null;
+  }
+
+  get sessionId(): string | null {
+    return this.welcomed?.sessionId ?? null;
+  }
+
+  get readOnly(): boolean {
+    return this.welcomed?.readOnly ?? false;
+  }
+
+  /** Queues a durable op (rendered optimistically by the caller's next frame). */
+  submit(op: BoardOp): void {
+    this.outbox.push(op);
+  }
+
+  /** In-progress ink: volatile, dropped rather than queued while disconnected. */
+  sendDraft(d: Draft): void {
+    if (this.welcomed && this.socket.connected) this.socket.volatile.emit("draft", d);
+  }
+
+  sendCursor(c: Cursor): void {
+    if (this.welcomed && this.socket.connected) this.socket.volatile.emit("cursor", c);
+  }
+
+  setName(name: string): void {
+    this.name = name;
+    if (this.welcomed && this.socket.connected) this.socket.emit("profile", { name });
+  }
+
+  dispose(): void {
+    removeEventListener("online", this.onNetworkChange);
+    removeEventListener("offline", this.onNetworkChange);
+    this.sequencer.dispose();
+    this.outbox.dispose();
+    this.socket.disconnect();
+  }
+
+  private listen(): void {
+    const s = this.socket;
+    s.on("welcome", (w) => this.onWelcome(w));
+    s.on("ops", (batch) => this.sequencer.receive(batch));
+    s.on("draft", (d) => this.listener.draft(d));
+    s.on("cursor", (c) => this.listener.cursor(c));
+    s.on("presence", (peers) => this.listener.presence(peers));
+    s.on("error", (e) => this.listener.problem(e.message || e.code));
+    // The server is draining: Socket.IO reconnects by itself, to another node.
+    s.on("drain", () => undefined);
+    s.on("disconnect", () => {
+      this.welcomed = null;
+      this.syncing = false;
+      this.outbox.detach();
+      this.setStatus(this.networkDown() ? "offline" : "reconnecting");
+    });
+    s.on("connect_error", (err) => this.onConnectError(err));
+    s.io.on("reconnect_attempt", (attempt) => {
+      this.failedAttempts = attempt;
+      if (this.currentStatus !== "connected") this.setStatus(this.disconnectedStatus());
+    });
+  }
+
+  private onWelcome(w: Welcome): void {
+    this.failedAttempts = 0;
+    const reset = w.head < this.sequencer.head;
+    if (reset) {
+      // The server's board is behind what we applied (lost or reset): start over from 0.
+      this.sequencer.reset();
+      this.listener.boardChanged();
+      this.listener.problem("The board was reset on the server; reloading it.", "info");
+    }
+    this.welcomed = w;
+    this.setStatus("connected");
+    this.listener.welcome(w);
+    this.outbox.attach(this.transport());
+    this.sequencer.expect(w.head);
+    // After a reset nothing is streamed (the server sent what follows our old, too high lastSeq).
+    if (reset && w.head > 0) this.catchUp(0);
+  }
+
+  private transport(): OpTransport {
+    const socket = this.socket;
+    const session = this.welcomed;
+    return {
+      get ready() {
+        return socket.connected && session !== null;
+      },
+      send: (op, done) => {
+        socket.timeout(OP_ACK_TIMEOUT_MS).emit("op", op, (err, ack) => done(err ?? null, ack));
+      },
+    };
+  }
+
+  /** Pages through `sync` until the head catches up with the board. */
+  private catchUp(since: number): void {
+    if (this.syncing || !this.welcomed || !this.socket.connected) return;
+    this.syncing = true;
+    this.socket.timeout(SYNC_TIMEOUT_MS).emit("sync", { since }, (err, res) => {
+      this.syncing = false;
+      if (err || !res) return; // the gap timer asks again
+      if ("error" in res) {
+        this.listener.problem(`Catch-up failed: ${res.error.message}`);
+        return;
+      }
+      const page: SyncResult = res;
+      this.sequencer.receive(page.ops);
+      this.sequencer.expect(page.head);
+      if (page.more && this.sequencer.head > since) this.catchUp(this.sequencer.head);
+    });
+  }
+
+  private onApplied(ops: SequencedOp[]): void {
+    for (const s of ops) if (s.author === this.clientId) this.outbox.confirm(s.op.opId);
+    this.listener.opsApplied(ops);
+    this.listener.boardChanged();
+  }
+
+  private onConnectError(err: Error): void {
+    if (this.socket.active) {
+      // A transport failure: Socket.IO keeps retrying on its own.
+      this.setStatus(this.disconnectedStatus());
+      return;
+    }
+    // The server refused the handshake; Socket.IO won't retry by itself.
+    const code = err.message;
+    if (code === HANDSHAKE_ERRORS.notReady) {
+      this.setStatus("reconnecting");
+      setTimeout(() => this.socket.connect(), REFUSED_RETRY_MS);
+      return;
+    }
+    this.setStatus("refused");
+    this.listener.problem(refusalMessage(code));
+  }
+
+  private readonly onNetworkChange = (): void => {
+    if (this.currentStatus === "connected" || this.currentStatus === "refused") return;
+    this.setStatus(this.disconnectedStatus());
+  };
+
+  private disconnectedStatus(): ConnectionStatus {
+    return this.networkDown() || this.failedAttempts >= OFFLINE_AFTER_ATTEMPTS ? "offline" : "reconnecting";
+  }
+
+  private networkDown(): boolean {
+    return typeof navigator !== "undefined" && navigator.onLine === false;
+  }
+
+  private setStatus(s: ConnectionStatus): void {
+    if (s === this.currentStatus) return;
+    this.currentStatus = s;
+    this.listener.status(s);
+  }
+}
+
+function refusalMessage(code: string): string {
+  switch (code) {
+    case HANDSHAKE_ERRORS.protocolMismatch:
+      return "meshboard was updated. Reload the page to keep drawing.";
+    case HANDSHAKE_ERRORS.invalidBoard:
+      return "This board address is not valid.";
+    case HANDSHAKE_ERRORS.forbidden:
+      return "You don't have access to this board.";
+    default:
+      return `Could not join the board (${code}).`;
+  }
+}
+
+function rejectionMessage(op: BoardOp, error: ProtocolError): string {
+  const what = op.type === "add" ? "stroke" : op.type;
+  switch (error.code) {
+    case "board_full":
+      return "This board is full: the stroke was not saved.";
+    case "read_only":
+      return "This board is view-only.";
+    case "too_large":
+      return `That ${what} was too large to save.`;
+    default:
+      return `The server refused a ${what}: ${error.message || error.code}`;
+  }
+}

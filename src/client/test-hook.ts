@@ -1,0 +1,28 @@
+/**
+ * Test/diagnostic hook: `window.__meshboard` exposes read-only facts about the
+ * client so browser tests (test/e2e) and curious people in the devtools console
+ * can see what the board is doing. It changes nothing and carries no secrets.
+ */
+
+export interface MeshboardTestHook {
+  /** Highest seq applied to the confirmed board. */
+  head(): number;
+  /** Items currently visible (confirmed board plus this browser's pending ops). */
+  itemCount(): number;
+  /** Ops waiting for the server's acknowledgement. */
+  pending(): number;
+  /** Node serving this session (`welcome.node`), null while disconnected. */
+  node(): string | null;
+  /** "connecting" | "connected" | "reconnecting" | "offline" | "refused". */
+  status(): string;
+}
+
+declare global {
+  interface Window {
+    __meshboard?: MeshboardTestHook;
+  }
+}
+
+export function installTestHook(hook: MeshboardTestHook): void {
+  window.__meshboard = Object.freeze(hook);
+}
