@@ -1,0 +1,56 @@
+/** The colour and width new ink gets, and the choices offered. */
+
+export interface Swatch {
+  name: string;
+  color: string;
+}
+
+/** The classic socket.io demo's five, tuned to look good on a light board, plus a few more. */
+export const PALETTE: readonly Swatch[] = [
+  { name: "Black", color: "#1e1e24" },
+  { name: "Red", color: "#e03131" },
+  { name: "Green", color: "#2f9e44" },
+  { name: "Blue", color: "#1c7ed6" },
+  { name: "Yellow", color: "#fab005" },
+  { name: "Orange", color: "#f76707" },
+  { name: "Purple", color: "#9c36b5" },
+  { name: "Grey", color: "#868e96" },
+];
+
+export const WIDTHS: readonly { name: string; width: number }[] = [
+  { name: "Fine", width: 2 },
+  { name: "Medium", width: 4 },
+  { name: "Bold", width: 8 },
+  { name: "Marker", width: 16 },
+];
+
+export class DrawingStyle {
+  color = PALETTE[0].color;
+  width = WIDTHS[1].width;
+  private readonly listeners = new Set<() => void>();
+
+  setColor(color: string): void {
+    this.color = color;
+    this.emit();
+  }
+
+  setWidth(width: number): void {
+    this.width = width;
+    this.emit();
+  }
+
+  /** Steps through WIDTHS (for the [ and ] shortcuts). */
+  stepWidth(delta: number): void {
+    const i = WIDTHS.findIndex((w) => w.width === this.width);
+    const next = WIDTHS[Math.max(0, Math.min(WIDTHS.length - 1, i + delta))];
+    this.setWidth(next.width);
+  }
+
+  onChange(listener: () => void): void {
+    this.listeners.add(listener);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+}

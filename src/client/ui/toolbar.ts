@@ -1,0 +1,105 @@
+/** The toolbar: tool buttons, colour swatches, widths, undo/redo, export and clear. */
+import type { ToolId } from "../tools/tool.js";
+import { PALETTE, WIDTHS, type DrawingStyle } from "../tools/drawing-style.js";
+import { el } from "./dom.js";
+
+export interface ToolbarActions {
+  selectTool(id: ToolId): void;
+  undo(): void;
+  redo(): void;
+  exportPng(): void;
+  clear(): void;
+}
+
+export class Toolbar {
+  private readonly toolButtons: HTMLButtonElement[];
+  private readonly swatches: HTMLButtonElement[] = [];
+  private readonly widthButtons: HTMLButtonElement[] = [];
+  private readonly undoButton: HTMLButtonElement;
+  private readonly redoButton: HTMLButtonElement;
+  private readonly editButtons: HTMLButtonElement[];
+  private tool: ToolId = "pen";
+  private readOnly = false;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly style: DrawingStyle,
+    actions: ToolbarActions,
+  ) {
+    this.toolButtons = [...root.querySelectorAll<HTMLButtonElement>("button[data-tool]")];
+    for (const b of this.toolButtons) b.addEventListener("click", () => actions.selectTool(b.dataset.tool as ToolId));
+
+    const palette = root.querySelector<HTMLElement>("#palette")!;
+    PALETTE.forEach((s, i) => {
+      const b = el("button", "swatch");
+      b.type = "button";
+      b.setAttribute("aria-label", s.name);
+      b.title = `${s.name} (${i + 1})`;
+      b.style.setProperty("--swatch", s.color);
+      b.dataset.color = s.color;
+      b.append(el("span"));
+      b.addEventListener("click", () => {
+        style.setColor(s.color);
+        actions.selectTool("pen");
+      });
+      palette.append(b);
+      this.swatches.push(b);
+    });
+
+    const widths = root.querySelector<HTMLElement>("#widths")!;
+    for (const w of WIDTHS) {
+      const b = el("button", "tool");
+      b.type = "button";
+      b.setAttribute("aria-label", `${w.name} stroke (${w.width} px)`);
+      b.title = `${w.name} (${w.width} px) — [ and ] to change`;
+      b.dataset.width = String(w.width);
+      const dot = el("span", "width-dot");
+      const size = `${Math.max(4, Math.round(4 * (w.width / 2) ** 0.7))}px`;
+      dot.style.width = size;
+      dot.style.height = size;
+      b.append(dot);
+      b.addEventListener("click", () => {
+        style.setWidth(w.width);
+        if (this.tool !== "pen") actions.selectTool("pen");
+      });
+      widths.append(b);
+      this.widthButtons.push(b);
+    }
+
+    this.undoButton = root.querySelector<HTMLButtonElement>("#undo")!;
+    this.redoButton = root.querySelector<HTMLButtonElement>("#redo")!;
+    this.undoButton.addEventListener("click", () => actions.undo());
+    this.redoButton.addEventListener("click", () => actions.redo());
+    const exportButton = root.querySelector<HTMLButtonElement>("#export")!;
+    const clearButton = root.querySelector<HTMLButtonElement>("#clear")!;
+    exportButton.addEventListener("click", () => actions.exportPng());
+    clearButton.addEventListener("click", () => actions.clear());
+    this.editButtons = [...this.toolButtons, ...this.swatches, ...this.widthButtons, clearButton];
+
+    style.onChange(() => this.render());
+    this.render();
+  }
+
+  setTool(id: ToolId): void {
+    this.tool = id;
+    this.render();
+  }
+
+  setHistory(canUndo: boolean, canRedo: boolean): void {
+    this.undoButton.disabled = this.readOnly || !canUndo;
+    this.redoButton.disabled = this.readOnly || !canRedo;
+  }
+
+  setReadOnly(readOnly: boolean): void {
+    this.readOnly = readOnly;
+    for (const b of this.editButtons) b.disabled = readOnly;
+    this.render();
+  }
+
+  private render(): void {
+    for (const b of this.toolButtons) b.setAttribute("aria-pressed", String(b.dataset.tool === this.tool));
+    for (const b of this.swatches) b.setAttribute("aria-pressed", String(b.dataset.color === this.style.color));
+    for (const b of this.widthButtons) b.setAttribute("aria-pressed", String(Number(b.dataset.width) === this.style.width));
+    this.root.style.setProperty("--current-color", this.style.color);
+  }
+}
