@@ -29,7 +29,7 @@ export class SceneRenderer {
     if (!this.stale && items === this.painted) return;
     const ctx = this.layer.ctx;
     let from = 0;
-    if (this.stale || !extends_(this.painted, items)) {
+    if (this.stale || !isPrefixOf(this.painted, items)) {
       this.layer.clear();
     } else {
       from = this.painted.length;
@@ -44,8 +44,8 @@ export class SceneRenderer {
   }
 }
 
-/** Is `next` the same list as `prev` (by item id, in order) plus items at the end? */
-function extends_(prev: readonly Item[], next: readonly Item[]): boolean {
+/** Is `prev` the start of `next` (same item ids, same order), so only new items need painting? */
+function isPrefixOf(prev: readonly Item[], next: readonly Item[]): boolean {
   if (next.length < prev.length) return false;
   for (let i = 0; i < prev.length; i++) if (prev[i].id !== next[i].id) return false;
   return true;
