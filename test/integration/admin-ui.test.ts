@@ -42,7 +42,7 @@ describe("Admin UI", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("<title>Socket.IO Admin UI</title>");
 
-    for (const auth of [{}, { username: "ops", password: "wrong" }, { username: "admin", password: PASSWORD }]) {
+    for (const auth of [{}, { username: "ops", password: "wrong" }, { username: "admin", password: PASSWORD }] as Array<Record<string, string>>) {
       const s = admin(on.url, auth);
       expect(await outcome(s), JSON.stringify(auth)).toEqual({ error: "invalid credentials" });
       s.close();
