@@ -1,5 +1,5 @@
 /** Who this browser is on every board: a stable clientId and an editable display name. */
-import { LIMITS } from "../shared/protocol.js";
+import { LIMITS } from "../shared/protocol-constants.js";
 import { randomId } from "./ids.js";
 import { readLocal, writeLocal } from "./local-store.js";
 

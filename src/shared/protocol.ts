@@ -12,46 +12,16 @@
  */
 import { z } from "zod";
 import { BOARD_ID_PATTERN } from "./constants.js";
+import { LIMITS, PROTOCOL_VERSION, type ErrorCode } from "./protocol-constants.js";
 
-export const PROTOCOL_VERSION = 1;
-
-/** Limits enforced by the server and respected by the client. */
-export const LIMITS = {
-  /** Items (strokes, shapes, texts) ever added to one board. */
-  maxItemsPerBoard: 20_000,
-  /** Points in one stroke. */
-  maxPointsPerStroke: 4_000,
-  /** Points in one draft batch. */
-  maxDraftPoints: 400,
-  /** Board coordinates must lie within ±maxCoordinate. */
-  maxCoordinate: 1_000_000,
-  /** Largest Socket.IO packet accepted, in bytes (Socket.IO's maxHttpBufferSize). */
-  maxPayloadBytes: 256 * 1024,
-  /** Item ids one remove/restore operation may name. */
-  maxTargetsPerOp: 5_000,
-  /** Operations per catch-up page. */
-  catchUpPageSize: 1_000,
-  maxNameLength: 32,
-  maxTextLength: 2_000,
-  minWidth: 1,
-  maxWidth: 64,
-} as const;
-
-/** Reasons the server gives when it refuses something; clients switch on these. */
-export const ERROR_CODES = [
-  "invalid_payload",
-  "unknown_event",
-  "board_full",
-  "too_large",
-  "rate_limited",
-  "read_only",
-  "storage_unavailable",
-  "protocol_mismatch",
-  "invalid_board",
-  "forbidden",
-  "internal",
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export {
+  PROTOCOL_VERSION,
+  LIMITS,
+  ERROR_CODES,
+  TRANSIENT_ERRORS,
+  HANDSHAKE_ERRORS,
+  type ErrorCode,
+} from "./protocol-constants.js";
 
 export interface ProtocolError {
   code: ErrorCode;
@@ -207,6 +177,8 @@ export interface ServerToClientEvents {
   /** Sequenced operations, live or catch-up, in ascending seq order within one message. */
   ops: (batch: SequencedOp[]) => void;
   draft: (d: PeerDraft) => void;
+  /** Several drafts at once: the server batches a board's drafts per short interval (one alone still comes as `draft`). */
+  drafts: (batch: PeerDraft[]) => void;
   cursor: (c: PeerCursor) => void;
   presence: (peers: Peer[]) => void;
   /** The node is shutting down: reconnect (the client's socket reconnects to another node). */
@@ -231,15 +203,6 @@ export const clientEventSchemas = {
   profile: profileSchema,
 } as const;
 export type ClientEventName = keyof typeof clientEventSchemas;
-
-/** Reasons a handshake is refused (the `connect_error` message). */
-export const HANDSHAKE_ERRORS = {
-  invalidBoard: "invalid_board",
-  invalidAuth: "invalid_payload",
-  protocolMismatch: "protocol_mismatch",
-  forbidden: "forbidden",
-  notReady: "storage_unavailable",
-} as const satisfies Record<string, ErrorCode>;
 
 /** Human-readable summary of a zod failure, for error events. */
 export function describeIssues(error: z.ZodError): string {

@@ -3,7 +3,8 @@
  * stroke, erase these, clear, undo) into durable ops for the outbox and records
  * them for undo.
  */
-import { LIMITS, type BoardOp, type Item } from "../../shared/protocol.js";
+import type { BoardOp, Item } from "../../shared/protocol.js";
+import { LIMITS } from "../../shared/protocol-constants.js";
 import { newOpId } from "../sync/outbox.js";
 import type { DisplayedBoard } from "./displayed-board.js";
 import { UndoHistory, opposite, type Visibility } from "./undo-history.js";

@@ -15,7 +15,7 @@ import type {
   SyncResult,
   Welcome,
 } from "../../shared/protocol.js";
-import { HANDSHAKE_ERRORS, PROTOCOL_VERSION } from "../../shared/protocol.js";
+import { HANDSHAKE_ERRORS, PROTOCOL_VERSION } from "../../shared/protocol-constants.js";
 import { OpSequencer } from "./op-sequencer.js";
 import { Outbox, type OpTransport } from "./outbox.js";
 import { openBoardSocket, type BoardSocket } from "./socket.js";
@@ -40,7 +40,6 @@ const OP_ACK_TIMEOUT_MS = 10_000;
 const SYNC_TIMEOUT_MS = 10_000;
 /** Failed reconnect attempts after which we call it "offline" rather than "reconnecting". */
 const OFFLINE_AFTER_ATTEMPTS = 4;
-const REFUSED_RETRY_MS = 3_000;
 
 export class BoardSession {
   readonly sequencer: OpSequencer;
@@ -205,13 +204,9 @@ export class BoardSession {
       this.setStatus(this.disconnectedStatus());
       return;
     }
-    // The server refused the handshake; Socket.IO won't retry by itself.
+    // The server refused the handshake for good (a node that is merely not ready
+    // answers 403 at the transport instead, which Socket.IO retries by itself).
     const code = err.message;
-    if (code === HANDSHAKE_ERRORS.notReady) {
-      this.setStatus("reconnecting");
-      setTimeout(() => this.socket.connect(), REFUSED_RETRY_MS);
-      return;
-    }
     this.setStatus("refused");
     this.listener.problem(refusalMessage(code));
   }

@@ -6,7 +6,8 @@
  * or a crash while offline does not lose strokes, and resent on every new session:
  * the server deduplicates by opId, so a resend never duplicates anything.
  */
-import type { BoardOp, ErrorCode, OpAck, ProtocolError } from "../../shared/protocol.js";
+import type { BoardOp, OpAck, ProtocolError } from "../../shared/protocol.js";
+import { TRANSIENT_ERRORS } from "../../shared/protocol-constants.js";
 import { randomId } from "../ids.js";
 import { readLocal, removeLocal, writeLocal } from "../local-store.js";
 
@@ -24,8 +25,6 @@ export interface OutboxListener {
   rejected(op: BoardOp, error: ProtocolError): void;
 }
 
-/** Refusals worth retrying: the op is fine, the server was busy. */
-const TRANSIENT_ERRORS: ReadonlySet<ErrorCode> = new Set(["rate_limited", "storage_unavailable"]);
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 15_000;
 

@@ -4,7 +4,7 @@
  * A stroke that reaches the server's point limit is committed and continued as a
  * new stroke, so long scribbles are never cut off.
  */
-import { LIMITS } from "../../shared/protocol.js";
+import { LIMITS } from "../../shared/protocol-constants.js";
 import type { Gesture } from "../board/board-editor.js";
 import { drawInk } from "../canvas/stroke-path.js";
 import type { Point } from "../canvas/viewport.js";

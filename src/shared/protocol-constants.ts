@@ -1,0 +1,57 @@
+/**
+ * The protocol's plain values (version, limits, error codes), free of the schema
+ * library so the browser bundle can import them without it. protocol.ts
+ * re-exports everything here.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** Limits enforced by the server and respected by the client. */
+export const LIMITS = {
+  /** Items (strokes, shapes, texts) ever added to one board. */
+  maxItemsPerBoard: 20_000,
+  /** Points in one stroke. */
+  maxPointsPerStroke: 4_000,
+  /** Points in one draft batch. */
+  maxDraftPoints: 400,
+  /** Board coordinates must lie within ±maxCoordinate. */
+  maxCoordinate: 1_000_000,
+  /** Largest Socket.IO packet accepted, in bytes (Socket.IO's maxHttpBufferSize). */
+  maxPayloadBytes: 256 * 1024,
+  /** Item ids one remove/restore operation may name. */
+  maxTargetsPerOp: 5_000,
+  /** Operations per catch-up page. */
+  catchUpPageSize: 1_000,
+  maxNameLength: 32,
+  maxTextLength: 2_000,
+  minWidth: 1,
+  maxWidth: 64,
+} as const;
+
+/** Reasons the server gives when it refuses something; clients switch on these. */
+export const ERROR_CODES = [
+  "invalid_payload",
+  "unknown_event",
+  "board_full",
+  "too_large",
+  "rate_limited",
+  "read_only",
+  "storage_unavailable",
+  "protocol_mismatch",
+  "invalid_board",
+  "forbidden",
+  "internal",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Refusals worth retrying later: the payload is fine, the server was busy or without storage. */
+export const TRANSIENT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["rate_limited", "storage_unavailable"]);
+
+/** Reasons a handshake is refused (the `connect_error` message). */
+export const HANDSHAKE_ERRORS = {
+  invalidBoard: "invalid_board",
+  invalidAuth: "invalid_payload",
+  protocolMismatch: "protocol_mismatch",
+  forbidden: "forbidden",
+} as const satisfies Record<string, ErrorCode>;
+
