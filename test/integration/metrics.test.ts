@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io } from "socket.io-client";
 import { METRICS_PATH, NODE_HEADER } from "../../src/shared/constants.js";
 import { PROTOCOL_VERSION } from "../../src/shared/protocol.js";
+import { startLocalCluster } from "../../scripts/local-cluster.js";
 import { BoardClient, connect, newId, strokeOp } from "../helpers/board-client.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
@@ -166,5 +167,46 @@ describe("METRICS_TOKEN", () => {
     expect(await short.exited).toBe(2);
     expect(short.output()).toMatch(/METRICS_TOKEN=\(hidden\): at least 16 characters/);
     expect(short.output()).not.toContain("short-secret");
+  });
+});
+
+describe("GET /metrics in cluster mode", () => {
+  it("counts adapter traffic both ways, ops delivered on the node that did not sequence them, and Redis state", async () => {
+    const c = await startLocalCluster({ routing: "cookie", nodes: 2 });
+    try {
+      const [n1, n2] = c.nodes;
+      const metric = async (n: ServerProcess, name: string, labels = "") =>
+        (await scrape(n.url)).get(`${name}{${labels}${labels ? "," : ""}node="${n.nodeId}"}`);
+      expect(await metric(n1, "meshboard_redis_connected")).toBe(1);
+      expect(await metric(n1, "meshboard_node_info", 'mode="cluster",protocol="1"')).toBe(1);
+
+      const board = newId();
+      const drawer = await connect(n1.url, board, { transports: ["websocket"] });
+      const watcher = await connect(n2.url, board, { transports: ["websocket"] });
+      clients.push(drawer, watcher);
+      const published = (await metric(n1, "meshboard_adapter_messages_total", 'direction="publish"'))!;
+      const received = (await metric(n2, "meshboard_adapter_messages_total", 'direction="receive"'))!;
+      for (let i = 0; i < 3; i++) expect((await drawer.submit(strokeOp())).ok).toBe(true);
+      await watcher.waitForHead(3);
+
+      expect(await metric(n1, "meshboard_ops_in_total", 'type="add"')).toBe(3);
+      expect(await metric(n2, "meshboard_ops_in_total", 'type="add"')).toBe(0);
+      // Node 2 sequenced nothing, yet wrote the three ops to its client.
+      expect(await metric(n2, "meshboard_ops_out_total", 'type="add"')).toBe(3);
+      expect(await metric(n1, "meshboard_ops_out_total", 'type="add"')).toBe(3);
+      expect(await metric(n1, "meshboard_adapter_messages_total", 'direction="publish"')).toBeGreaterThanOrEqual(published + 3);
+      expect(await metric(n2, "meshboard_adapter_messages_total", 'direction="receive"')).toBeGreaterThanOrEqual(received + 3);
+      expect(await metric(n1, "meshboard_active_boards")).toBe(1);
+      expect(await metric(n2, "meshboard_connected_sockets")).toBe(1);
+
+      await c.redis.kill();
+      await waitFor(async () => (await metric(n1, "meshboard_redis_connected")) === 0 && (await metric(n2, "meshboard_redis_connected")) === 0, {
+        what: "redis_connected 0 on both nodes",
+      });
+      await c.redis.restart();
+      await waitFor(async () => (await metric(n1, "meshboard_redis_connected")) === 1, { what: "redis_connected back to 1", timeoutMs: 20_000 });
+    } finally {
+      await c.stop();
+    }
   });
 });
