@@ -6,7 +6,15 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { HEALTH_PATH, NODE_HEADER } from "../shared/constants.js";
-import { diagnose, exitCode, summarizeLatency, type Finding, type LatencySummary, type Observations, type Reach } from "./doctor/diagnose.js";
+import {
+  diagnose,
+  exitCode,
+  summarizeLatency,
+  type Finding,
+  type LatencySummary,
+  type Observations,
+  type Reach,
+} from "./doctor/diagnose.js";
 import { runPollingProbe } from "./doctor/polling-probe.js";
 import { runStrokeProbe } from "./doctor/stroke-probe.js";
 
@@ -87,9 +95,30 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
 
 const MARK = { ok: "ok  ", warn: "WARN", fail: "FAIL" } as const;
 
+/** One line per test session: which nodes answered it. */
+function sessionLines(o: Observations): string[] {
+  const lines: string[] = [];
+  o.polling.forEach((p, i) => {
+    const where = p.nodes.length === 0 ? "no node named itself" : p.nodes.length === 1 ? `all on ${p.nodes[0]}` : `on ${p.nodes.join(" → ")}`;
+    const end = p.completed ? "" : `; stopped: ${p.error ?? "?"}`;
+    lines.push(`    polling #${i + 1}  ${plural(p.requests.length, "request")}, ${where}${end}`);
+  });
+  for (const c of o.stroke?.clients ?? []) {
+    const label = c.kind === "websocket" ? "websocket " : "upgrade   ";
+    if (!c.node) lines.push(`    ${label}  not joined: ${c.error ?? "?"}`);
+    else if (c.kind === "upgrade") lines.push(`    ${label}  ${c.node}, ${c.transport === "websocket" ? "upgraded to websocket" : `not upgraded: ${c.upgradeError ?? "?"}`}`);
+    else lines.push(`    ${label}  ${c.node}`);
+  }
+  return lines;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
 export function formatReport(report: DoctorReport): string {
   const lines = [`meshboard doctor: ${report.url}`, ""];
   for (const f of report.findings) lines.push(`  ${MARK[f.status]}  ${f.check.padEnd(9)} ${f.message}`);
+  const sessions = sessionLines(report.observations);
+  if (sessions.length) lines.push("", "  sessions:", ...sessions);
   lines.push("");
   const failures = report.findings.filter((f) => f.status === "fail");
   const warnings = report.findings.filter((f) => f.status === "warn");

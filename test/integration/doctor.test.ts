@@ -122,6 +122,8 @@ describe("doctor on the local cluster", () => {
     expect(run.stdout).toMatch(/ok {4}websocket/);
     expect(run.stdout).toMatch(/ok {4}stroke {4}test strokes drawn on/);
     expect(run.stdout).toMatch(/FAIL {2}upgrade .*a consequence of the missing session affinity/);
+    // Each session's own story.
+    expect(run.stdout).toMatch(/polling #1 {2}2 requests, on node\d → node\d; stopped: HTTP 400: Session ID unknown/);
   });
 
   it("passes behind a board-affinity HAProxy, warning that one board never crosses nodes", async () => {
