@@ -8,7 +8,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hook, launchBrowser } from "../helpers/browser.js";
+import { drawStroke, hook, inkAt, launchBrowser } from "../helpers/browser.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -52,31 +52,6 @@ async function join(boardId: string, deviceScaleFactor = 1): Promise<Page> {
   await page.goto(`${server.url}/b/${boardId}`);
   await waitFor(async () => (await hook(page, "status")) === "connected", { what: "page connected" });
   return page;
-}
-
-async function drawStroke(page: Page, points: [number, number][], { release = true } = {}): Promise<void> {
-  await page.mouse.move(...points[0]);
-  await page.mouse.down();
-  for (const p of points.slice(1)) await page.mouse.move(...p, { steps: 8 });
-  if (release) await page.mouse.up();
-}
-
-/** Highest alpha in a 5x5 device-pixel patch around each CSS point of a canvas layer. */
-function inkAt(page: Page, layer: "scene" | "ink", points: [number, number][]): Promise<number[]> {
-  return page.evaluate(
-    ({ layer, points }) => {
-      const canvas = document.getElementById(layer) as HTMLCanvasElement;
-      const ctx = canvas.getContext("2d")!;
-      const dpr = canvas.width / canvas.clientWidth;
-      return points.map(([x, y]) => {
-        const d = ctx.getImageData(Math.round(x * dpr) - 2, Math.round(y * dpr) - 2, 5, 5).data;
-        let max = 0;
-        for (let i = 3; i < d.length; i += 4) max = Math.max(max, d[i]);
-        return max;
-      });
-    },
-    { layer, points },
-  );
 }
 
 async function showsStroke(page: Page, layer: "scene" | "ink" = "scene"): Promise<boolean> {

@@ -30,3 +30,29 @@ export async function hook<K extends keyof MeshboardTestHook>(page: Page, key: K
   }, key);
   return value as ReturnType<MeshboardTestHook[K]>;
 }
+
+/** Drags the mouse through the points (pen down at the first). */
+export async function drawStroke(page: Page, points: [number, number][], { release = true } = {}): Promise<void> {
+  await page.mouse.move(...points[0]);
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...p, { steps: 8 });
+  if (release) await page.mouse.up();
+}
+
+/** Highest alpha in a 5x5 device-pixel patch around each CSS point of a canvas layer. */
+export function inkAt(page: Page, layer: "scene" | "ink", points: [number, number][]): Promise<number[]> {
+  return page.evaluate(
+    ({ layer, points }) => {
+      const canvas = document.getElementById(layer) as HTMLCanvasElement;
+      const ctx = canvas.getContext("2d")!;
+      const dpr = canvas.width / canvas.clientWidth;
+      return points.map(([x, y]) => {
+        const d = ctx.getImageData(Math.round(x * dpr) - 2, Math.round(y * dpr) - 2, 5, 5).data;
+        let max = 0;
+        for (let i = 3; i < d.length; i += 4) max = Math.max(max, d[i]);
+        return max;
+      });
+    },
+    { layer, points },
+  );
+}
