@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { DoctorReport } from "../../src/cli/doctor.js";
 import { startLocalCluster, type LocalCluster } from "../../scripts/local-cluster.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
@@ -74,16 +74,16 @@ describe("doctor on a single node", () => {
 });
 
 describe("doctor on the local cluster", () => {
-  const clusters = new Map<string, LocalCluster>();
-  const cluster = async (routing: "cookie" | "roundrobin" | "board") => {
-    let c = clusters.get(routing);
-    if (!c) {
-      c = await startLocalCluster({ routing, nodes: 3 });
-      clusters.set(routing, c);
-      started.push(c);
-    }
+  // One cluster per test, stopped after it: a 2-core machine runs other test files meanwhile.
+  const running: LocalCluster[] = [];
+  const cluster = async (routing: "cookie" | "roundrobin" | "board", opts: { nodes?: number; nodeEnv?: Record<string, string> } = {}) => {
+    const c = await startLocalCluster({ routing, nodes: opts.nodes ?? 3, nodeEnv: opts.nodeEnv });
+    running.push(c);
     return c;
   };
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((c) => c.stop()));
+  });
 
   it("passes behind a sticky (cookie) HAProxy: sessions stay put, spread over nodes, strokes cross nodes", async () => {
     const c = await cluster("cookie");
@@ -136,8 +136,7 @@ describe("doctor on the local cluster", () => {
 
   it("fails when the nodes share no adapter, naming the nodes a stroke did not reach", async () => {
     // Nodes without REDIS_URL run embedded: each alone, behind one sticky balancer.
-    const c = await startLocalCluster({ routing: "cookie", nodes: 2, nodeEnv: { REDIS_URL: "" } });
-    started.push(c);
+    const c = await cluster("cookie", { nodes: 2, nodeEnv: { REDIS_URL: "" } });
     const { run, report } = await doctorJson(c.url, "--sessions", "2", "--upgrade-clients", "0");
     expect(run.code).toBe(1);
     const failures = report.findings.filter((f) => f.status === "fail");
