@@ -1,0 +1,137 @@
+/**
+ * What stands between the open internet and a node's sessions: origin and
+ * per-address connection checks on new Engine.IO connections, rate limits on
+ * every inbound event, and bounded outgoing buffers. app.ts wires it into the
+ * Admission and SessionDeps hooks.
+ */
+import type { IncomingMessage } from "node:http";
+import type { ErrorCode } from "../../shared/protocol.js";
+import { clientAddress, type TrustedHops } from "../http/client-address.js";
+import type { Logger } from "../observability/logger.js";
+import { RateLimiter, type RateLimits } from "./rate-limit.js";
+import { SlowClientGuard, type SlowClientLimits } from "./slow-clients.js";
+import type { MeshServer, MeshSocket } from "./types.js";
+
+export interface GuardOptions {
+  rates: RateLimits;
+  /** Open Engine.IO connections per client address on this node; null: unlimited. */
+  connectionsPerAddress: number | null;
+  /** Origins other than the node's own allowed to connect (CORS_ORIGINS). */
+  corsOrigins: readonly string[];
+  trustedHops: TrustedHops;
+  slowClients: SlowClientLimits;
+}
+
+/** Refusal messages (the body of Engine.IO's 403); clients retry with backoff. */
+export const CONNECTION_REFUSALS = {
+  origin: "origin not allowed",
+  tooMany: "too many connections from your address",
+} as const;
+
+export class NodeGuards {
+  readonly limiter: RateLimiter;
+  readonly slowClients: SlowClientGuard;
+  private readonly open = new Map<string, number>();
+  private readonly addresses = new WeakMap<MeshSocket, string>();
+  private readonly warned = new Set<string>();
+
+  constructor(
+    private readonly opts: GuardOptions,
+    private readonly log: Logger,
+  ) {
+    this.limiter = new RateLimiter(opts.rates);
+    this.slowClients = new SlowClientGuard(opts.slowClients, log);
+  }
+
+  /** Counts Engine.IO connections per address and watches every session's buffer. */
+  attach(io: MeshServer): void {
+    io.engine.on("connection", (conn: { request: IncomingMessage; once(ev: "close", fn: () => void): void }) => {
+      const address = this.requestAddress(conn.request);
+      this.open.set(address, (this.open.get(address) ?? 0) + 1);
+      conn.once("close", () => {
+        const n = (this.open.get(address) ?? 1) - 1;
+        if (n > 0) this.open.set(address, n);
+        else this.open.delete(address);
+      });
+    });
+    this.slowClients.attach(io);
+  }
+
+  /** Admission.refuseConnection: why a new connection is refused, or null. */
+  readonly refuseConnection = (req: IncomingMessage): string | null => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.originAllowed(origin, req)) {
+      this.warnOnce(`origin:${origin}`, { origin, host: req.headers.host }, "refused a connection from another origin; list it in CORS_ORIGINS if it is yours");
+      return CONNECTION_REFUSALS.origin;
+    }
+    const max = this.opts.connectionsPerAddress;
+    if (max !== null) {
+      const address = this.requestAddress(req);
+      if ((this.open.get(address) ?? 0) >= max) {
+        this.log.info({ address, max }, "connection refused: too many from one address");
+        return CONNECTION_REFUSALS.tooMany;
+      }
+    }
+    return null;
+  };
+
+  /** SessionDeps.admit: refuses events past the rate limits; cuts off a flooding socket. */
+  readonly admit = (socket: MeshSocket, event: string): ErrorCode | null => {
+    const verdict = this.limiter.check(socket, this.socketAddress(socket), event);
+    if (verdict === "ok") return null;
+    if (verdict === "flood") {
+      this.log.warn({ socket: socket.id, board: socket.data.boardId, address: this.socketAddress(socket) }, "flooding socket disconnected");
+      socket.emit("error", { code: "rate_limited", message: "far too many events: disconnected" });
+      socket.disconnect(true);
+    }
+    return "rate_limited";
+  };
+
+  /** SessionDeps.drained: catch-up waits for a congested socket to drain between pages. */
+  readonly drained = (socket: MeshSocket): Promise<void> => this.slowClients.drained(socket);
+
+  /** Open connections from an address (for tests and metrics). */
+  connectionsFrom(address: string): number {
+    return this.open.get(address) ?? 0;
+  }
+
+  close(): void {
+    this.limiter.close();
+    this.slowClients.close();
+  }
+
+  private socketAddress(socket: MeshSocket): string {
+    let a = this.addresses.get(socket);
+    if (a === undefined) {
+      a = clientAddress(socket.handshake.address, socket.handshake.headers, this.opts.trustedHops);
+      this.addresses.set(socket, a);
+    }
+    return a;
+  }
+
+  private requestAddress(req: IncomingMessage): string {
+    if (this.opts.trustedHops === 0 && req.headers["x-forwarded-for"] !== undefined) {
+      this.warnOnce("xff", {}, "requests carry X-Forwarded-For but TRUST_PROXY is off: per-address limits count the proxy's address");
+    }
+    return clientAddress(req.socket.remoteAddress, req.headers, this.opts.trustedHops);
+  }
+
+  /** Same origin (the page this node served), or one listed in CORS_ORIGINS. */
+  private originAllowed(origin: string, req: IncomingMessage): boolean {
+    if (this.opts.corsOrigins.includes(origin)) return true;
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      return false; // "null" (sandboxed frames, file:) and garbage
+    }
+    const forwarded = this.opts.trustedHops > 0 ? req.headers["x-forwarded-host"] : undefined;
+    return host === req.headers.host || (typeof forwarded === "string" && host === forwarded.split(",")[0].trim());
+  }
+
+  private warnOnce(key: string, fields: Record<string, unknown>, message: string): void {
+    if (this.warned.has(key) || this.warned.size > 100) return;
+    this.warned.add(key);
+    this.log.warn(fields, message);
+  }
+}
