@@ -18,6 +18,7 @@ import type { BoardService } from "../board/board-service.js";
 import type { Logger } from "../observability/logger.js";
 import type { NodeMetrics } from "../observability/metrics.js";
 import { peerColor, type PresenceRegistry } from "./presence.js";
+import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 
 export interface SessionDeps {
@@ -27,9 +28,14 @@ export interface SessionDeps {
   nodeId: string;
   log: Logger;
   metrics?: NodeMetrics;
-  /** Per-event admission (rate limits); returns an error code to refuse. */
-  admit?: (socket: MeshSocket, event: ClientEventName) => ErrorCode | null;
+  /** Per-event admission (rate limits), unknown events included; returns an error code to refuse. */
+  admit?: (socket: MeshSocket, event: string) => ErrorCode | null;
+  /** Resolves when the socket can take more (catch-up pages wait for a slow reader). */
+  drained?: (socket: MeshSocket) => Promise<void>;
 }
+
+/** A socket over its rate limit hears about it at most this often (its acks always say so). */
+const RATE_NOTICE_INTERVAL_MS = 1_000;
 
 type Ack = (response: unknown) => void;
 type Schemas = typeof clientEventSchemas;
@@ -51,11 +57,17 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
     readOnly: socket.data.readOnly,
   });
 
+  let lastRateNotice = Number.NEGATIVE_INFINITY;
   const fail = (error: ProtocolError, ack?: Ack) => {
     if (error.event === "op") metrics?.opRejected(error.code);
     else metrics?.eventRejected(error.event ?? "unknown", error.code);
-    if (ack) ack({ ok: false, error });
-    else socket.emit("error", error);
+    if (ack) return ack({ ok: false, error });
+    // A flood must not be answered by a flood of error events.
+    if (error.code === "rate_limited") {
+      if (performance.now() - lastRateNotice < RATE_NOTICE_INTERVAL_MS) return;
+      lastRateNotice = performance.now();
+    }
+    socket.emit("error", error);
   };
 
   /** Registers a handler that only ever sees schema-valid payloads. */
@@ -74,7 +86,10 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
   }
 
   socket.onAny((event: unknown) => {
-    if (typeof event !== "string" || !(event in clientEventSchemas)) {
+    // Own keys only: "constructor" or "__proto__" are not events.
+    if (typeof event !== "string" || !Object.hasOwn(clientEventSchemas, event)) {
+      const refused = deps.admit?.(socket, "unknown");
+      if (refused) return fail({ code: refused, message: "too many events; slow down" });
       metrics?.eventRejected("unknown", "unknown_event");
       socket.emit("error", { code: "unknown_event", message: `unknown event ${JSON.stringify(String(event)).slice(0, 80)}` });
     }
@@ -98,11 +113,12 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
 
   on("draft", (draft) => {
     if (socket.data.readOnly) return fail({ code: "read_only", message: "this link is read-only", event: "draft" });
-    socket.to(room).emit("draft", { ...draft, sessionId });
+    // Ephemeral: a client that cannot keep up (congested) goes without.
+    socket.to(room).except(CONGESTED_ROOM).emit("draft", { ...draft, sessionId });
   });
 
   on("cursor", (cursor) => {
-    socket.to(room).volatile.emit("cursor", { sessionId, cursor });
+    socket.to(room).except(CONGESTED_ROOM).volatile.emit("cursor", { sessionId, cursor });
   });
 
   on("profile", async ({ name }) => {
@@ -136,6 +152,7 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
     // Catch-up: everything after what the client already has, page by page.
     let since = socket.data.lastSeq;
     while (since < head && socket.connected) {
+      await deps.drained?.(socket);
       const page = await boards.read(boardId, since);
       if (page.ops.length === 0) break;
       socket.emit("ops", page.ops);
