@@ -1,5 +1,6 @@
 /** Admission of a new socket: board id from the query, auth payload, readiness. */
 import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import { BOARD_QUERY_PARAM, isValidBoardId } from "../../shared/constants.js";
 import { HANDSHAKE_ERRORS, PROTOCOL_VERSION, describeIssues, handshakeAuthSchema } from "../../shared/protocol.js";
 import type { MeshSocket } from "./types.js";
@@ -9,6 +10,8 @@ export interface Admission {
   accepting(): boolean;
   /** Decides read-only access from the handshake (access control hooks in here). */
   readOnly(boardId: string, token: string | undefined): boolean | "forbidden";
+  /** Why a new connection is refused (origin, too many from one address), or null. */
+  refuseConnection?(req: IncomingMessage): string | null;
 }
 
 /**
@@ -17,9 +20,11 @@ export interface Admission {
  * retries with backoff.
  */
 export function allowRequest(admission: Admission) {
-  return (_req: unknown, callback: (err: string | null | undefined, success: boolean) => void): void => {
-    if (admission.accepting()) callback(null, true);
-    else callback("this node is not serving; retry", false);
+  return (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void => {
+    if (!admission.accepting()) return callback("this node is not serving; retry", false);
+    const refusal = admission.refuseConnection?.(req);
+    if (refusal) callback(refusal, false);
+    else callback(null, true);
   };
 }
 
