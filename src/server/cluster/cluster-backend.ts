@@ -12,6 +12,7 @@ import type { MeshServer } from "../realtime/types.js";
 import { RedisBoardStore, type RedisCommands } from "../store/redis-store.js";
 import { RedisPresence, type PresenceRedis } from "./redis-presence.js";
 import { connectRedis } from "./redis-connections.js";
+import { handleSubscriptionErrors } from "./subscription-errors.js";
 
 export async function createClusterBackend(redisUrl: string, log: Logger, readiness: Readiness): Promise<Backend> {
   const redis = connectRedis(redisUrl, log.child({ component: "redis" }));
@@ -27,7 +28,8 @@ export async function createClusterBackend(redisUrl: string, log: Logger, readin
       // do once it knows the slots: install it when Redis is first up. No client is
       // admitted before that (the node is not ready), so none misses a broadcast.
       const install = () => {
-        io.adapter(createShardedAdapter(redis.pub, redis.sub, { subscriptionMode: "dynamic" }));
+        const sub = handleSubscriptionErrors(redis.sub, log);
+        io.adapter(createShardedAdapter(redis.pub, sub, { subscriptionMode: "dynamic" }));
         installed();
       };
       if (redis.health.isUp()) install();
