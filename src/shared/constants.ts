@@ -27,6 +27,16 @@ export const DEFAULT_PORT = 3000;
 /** Path prefix of a board page: `/b/<id>`. */
 export const BOARD_PATH_PREFIX = "/b/";
 
+/** Query parameter of a board link that carries its access token: `/b/<id>?t=<token>`. */
+export const TOKEN_QUERY_PARAM = "t";
+
+/** `GET /api/boards/<id>/links?t=<token>`: the share links that token may hand out. */
+export const BOARD_LINKS_ROUTE = "/api/boards/:id/links";
+
+export function boardLinksPath(boardId: string): string {
+  return BOARD_LINKS_ROUTE.replace(":id", encodeURIComponent(boardId));
+}
+
 /** Board ids accepted anywhere (URL, handshake). */
 export const BOARD_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 

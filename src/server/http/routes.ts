@@ -3,7 +3,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
-import { BOARD_PATH_PREFIX, HEALTH_PATH, READY_PATH, isValidBoardId } from "../../shared/constants.js";
+import { BOARD_PATH_PREFIX, HEALTH_PATH, READY_PATH, TOKEN_QUERY_PARAM, isValidBoardId } from "../../shared/constants.js";
+import type { BoardAccess } from "../access/board-access.js";
 import { newBoardId } from "../board/board-id.js";
 import type { Readiness } from "../lifecycle.js";
 import { errorPage } from "./pages.js";
@@ -12,6 +13,8 @@ export interface RouteOptions {
   staticDir: string;
   readiness: Readiness;
   nodeId: string;
+  /** Set when access control is on: boards are reached through signed links. */
+  access?: BoardAccess;
 }
 
 export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
@@ -26,14 +29,24 @@ export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): 
     maxAge: "365d",
   });
 
-  app.get("/", async (_req, reply) => reply.redirect(`${BOARD_PATH_PREFIX}${newBoardId()}`, 302));
+  // With access control, whoever creates a board gets its editor link.
+  app.get("/", async (_req, reply) => {
+    const id = newBoardId();
+    return reply.redirect(opts.access ? opts.access.link(id, "edit") : `${BOARD_PATH_PREFIX}${id}`, 302);
+  });
 
-  app.get<{ Params: { id: string } }>(`${BOARD_PATH_PREFIX}:id`, async (req, reply) => {
+  app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>(`${BOARD_PATH_PREFIX}:id`, async (req, reply) => {
     if (!isValidBoardId(req.params.id)) {
       return reply
         .code(400)
         .type("text/html; charset=utf-8")
         .send(errorPage(400, "Not a board id", "Board ids are 1 to 64 characters of letters, digits, '-' and '_'."));
+    }
+    if (opts.access && !opts.access.roleOf(req.params.id, req.query[TOKEN_QUERY_PARAM])) {
+      return reply
+        .code(403)
+        .type("text/html; charset=utf-8")
+        .send(errorPage(403, "No access", "This link does not open this board. Ask someone on the board for a share link."));
     }
     return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(boardPage);
   });
