@@ -4,10 +4,44 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_PORT } from "../shared/constants.js";
+import { RATE_CLASSES, parseRate, type Rate, type RateClass, type RateLimits } from "./realtime/rate-limit.js";
+import type { SlowClientLimits } from "./realtime/slow-clients.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 /** Variables whose values never appear in messages, even when invalid. */
-const SECRET_VARS = new Set(["METRICS_TOKEN", "ADMIN_UI_PASSWORD_HASH"]);
+const SECRET_VARS = new Set(["METRICS_TOKEN", "ADMIN_UI_PASSWORD_HASH", "ACCESS_SECRET"]);
+
+/**
+ * Rate limits, as `<events per second>/<burst>` or `off`. Per socket, and per
+ * client address summed over its sockets on one node (RATE_IP_*). `op` is
+ * durable operations, `live` is live ink and cursors, `control` the rest.
+ */
+export const DEFAULT_RATES = {
+  RATE_OP: "30/2000",
+  RATE_LIVE: "150/300",
+  RATE_CONTROL: "5/30",
+  RATE_IP_OP: "300/5000",
+  RATE_IP_LIVE: "5000/10000",
+  RATE_IP_CONTROL: "50/300",
+  /** Every event of one socket; past it the socket is disconnected. */
+  RATE_FLOOD: "500/5000",
+} as const;
+
+const rateSpec = z
+  .string()
+  .refine((s) => parseRate(s) !== undefined, "must be <per second>/<burst> (e.g. 30/300) or off");
+const rateVars = Object.fromEntries(Object.entries(DEFAULT_RATES).map(([name, spec]) => [name, rateSpec.default(spec)])) as Record<
+  keyof typeof DEFAULT_RATES,
+  z.ZodDefault<typeof rateSpec>
+>;
+const origin = z.string().refine((s) => {
+  try {
+    return new URL(s).origin === s;
+  } catch {
+    return false;
+  }
+}, "each must be an origin like https://example.com (scheme, host, optional port; no path or trailing slash)");
+const positiveIntOrOff = z.union([z.literal("off"), z.coerce.number().int().min(1)]);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_PORT),
@@ -35,6 +69,29 @@ const envSchema = z.object({
     .regex(/^\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}$/, "must be a bcrypt hash ($2b$10$...)")
     .optional(),
   ADMIN_UI_USERNAME: z.string().min(1).max(64).default("admin"),
+  /** Set: access control on; boards open through signed editor and read-only links. */
+  ACCESS_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  /** Comma-separated origins other than the node's own allowed to connect (Socket.IO CORS and the WebSocket Origin check). */
+  CORS_ORIGINS: z
+    .string()
+    .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(origin))
+    .default([]),
+  /** Believe X-Forwarded-For: false, true (leftmost entry) or the number of proxies in front. */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, "must be true, false or a number of proxies")
+    .default("false"),
+  /** `off` switches every rate limit off at once (benchmarks, load tests from one address). */
+  RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+  ...rateVars,
+  MAX_CONNECTIONS_PER_IP: positiveIntOrOff.default(500),
+  /** A client's buffered outgoing bytes past which it gets no live ink or cursors. */
+  SLOW_CLIENT_BUFFER_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** A client's buffered outgoing bytes past which it is disconnected. */
+  SLOW_CLIENT_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+  /** A congested client whose buffer does not drain for this long is disconnected. */
+  SLOW_CLIENT_STALL_SECONDS: z.coerce.number().min(0.1).max(600).default(10),
 });
 
 export interface Config {
@@ -49,6 +106,14 @@ export interface Config {
   metricsToken: string | undefined;
   /** Set when the Admin UI is on. */
   adminUi: { username: string; passwordHash: string } | undefined;
+  /** Set when access control is on. */
+  accessSecret: string | undefined;
+  corsOrigins: string[];
+  /** Proxies in front whose X-Forwarded-For entries are believed (Infinity: all). */
+  trustedHops: number;
+  rates: RateLimits;
+  maxConnectionsPerIp: number | null;
+  slowClients: SlowClientLimits;
 }
 
 export class ConfigError extends Error {}
@@ -74,5 +139,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
     staticDir: path.resolve(e.STATIC_DIR ?? path.join(here, "..", "client")),
     metricsToken: e.METRICS_TOKEN,
     adminUi: e.ADMIN_UI_PASSWORD_HASH ? { username: e.ADMIN_UI_USERNAME, passwordHash: e.ADMIN_UI_PASSWORD_HASH } : undefined,
+    accessSecret: e.ACCESS_SECRET,
+    corsOrigins: e.CORS_ORIGINS,
+    trustedHops: e.TRUST_PROXY === "true" ? Number.POSITIVE_INFINITY : e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
+    rates: rateLimits(e),
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP === "off" ? null : e.MAX_CONNECTIONS_PER_IP,
+    slowClients: {
+      softBytes: e.SLOW_CLIENT_BUFFER_BYTES,
+      hardBytes: Math.max(e.SLOW_CLIENT_MAX_BYTES, e.SLOW_CLIENT_BUFFER_BYTES),
+      stallMs: e.SLOW_CLIENT_STALL_SECONDS * 1000,
+    },
   };
+}
+
+function rateLimits(e: Record<keyof typeof DEFAULT_RATES | "RATE_LIMITS", string>): RateLimits {
+  const rate = (name: keyof typeof DEFAULT_RATES): Rate | null => (e.RATE_LIMITS === "off" ? null : parseRate(e[name])!);
+  const perClass = (prefix: "RATE_" | "RATE_IP_") =>
+    Object.fromEntries(RATE_CLASSES.map((c) => [c, rate(`${prefix}${c.toUpperCase()}` as keyof typeof DEFAULT_RATES)])) as Record<RateClass, Rate | null>;
+  return { socket: perClass("RATE_"), address: perClass("RATE_IP_"), flood: rate("RATE_FLOOD") };
 }
