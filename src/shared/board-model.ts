@@ -2,6 +2,7 @@
  * The board as the ordered fold of its sequenced operations. Used by the client
  * to render and by the server and tests to reason about a board's content.
  */
+import { translateItem } from "./item-layout.js";
 import type { BoardOp, Item, SequencedOp } from "./protocol.js";
 
 export interface BoardItem {
@@ -42,7 +43,12 @@ export class BoardModel {
   }
 }
 
-/** The effect of one operation on an item map (pure apart from the map). */
+/**
+ * The effect of one operation on an item map (pure apart from the map). Items are
+ * never mutated: a move or an edit replaces the entry's item with a new object, so
+ * a copy of the map (the client's optimistic overlay) never changes the original,
+ * and caches keyed by item stay right.
+ */
 export function applyOp(items: Map<string, BoardItem>, op: BoardOp, author: string, seq: number): void {
   switch (op.type) {
     case "add":
@@ -59,5 +65,19 @@ export function applyOp(items: Map<string, BoardItem>, op: BoardOp, author: stri
     case "clear":
       for (const b of items.values()) b.visible = false;
       return;
+    case "move":
+      // Hidden items move too, so undoing their removal brings them back where the board says.
+      if (op.dx === 0 && op.dy === 0) return;
+      for (const id of new Set(op.itemIds)) {
+        const b = items.get(id);
+        if (b) b.item = translateItem(b.item, op.dx, op.dy);
+      }
+      return;
+    case "edit": {
+      // Only texts have text; an edit naming anything else changes nothing.
+      const b = items.get(op.itemId);
+      if (b && b.item.kind === "text") b.item = { ...b.item, text: op.text };
+      return;
+    }
   }
 }

@@ -23,10 +23,18 @@ export const LIMITS = {
   /** Operations per catch-up page. */
   catchUpPageSize: 1_000,
   maxNameLength: 32,
+  /** Characters in one text item. */
   maxTextLength: 2_000,
   minWidth: 1,
   maxWidth: 64,
+  /** Font size of a text item, in board pixels. */
+  minFontSize: 8,
+  maxFontSize: 256,
 } as const;
+
+/** Shapes a `shape` item can be (its two points are the line's ends or the box's corners). */
+export const SHAPE_KINDS = ["line", "arrow", "rect", "ellipse"] as const;
+export type ShapeKind = (typeof SHAPE_KINDS)[number];
 
 /** Reasons the server gives when it refuses something; clients switch on these. */
 export const ERROR_CODES = [

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { BOARD_ID_PATTERN } from "./constants.js";
-import { LIMITS, PROTOCOL_VERSION, type ErrorCode } from "./protocol-constants.js";
+import { LIMITS, PROTOCOL_VERSION, SHAPE_KINDS, type ErrorCode } from "./protocol-constants.js";
 
 export {
   PROTOCOL_VERSION,
@@ -20,7 +20,9 @@ export {
   ERROR_CODES,
   TRANSIENT_ERRORS,
   HANDSHAKE_ERRORS,
+  SHAPE_KINDS,
   type ErrorCode,
+  type ShapeKind,
 } from "./protocol-constants.js";
 
 export interface ProtocolError {
@@ -61,7 +63,43 @@ export const strokeSchema = z.object({
 });
 export type Stroke = z.infer<typeof strokeSchema>;
 
-export const itemSchema = z.discriminatedUnion("kind", [strokeSchema]);
+/** A straight line, an arrow (pointing at x2,y2), a rectangle or an ellipse (in the box x1,y1–x2,y2). */
+export const shapeSchema = z.object({
+  kind: z.literal("shape"),
+  id: idSchema,
+  shape: z.enum(SHAPE_KINDS),
+  color: colorSchema,
+  width: widthSchema,
+  x1: coordinate,
+  y1: coordinate,
+  x2: coordinate,
+  y2: coordinate,
+});
+export type Shape = z.infer<typeof shapeSchema>;
+
+/** Control characters other than tab and newline have no place in a text (and are not valid XML). */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F\uFFFE\uFFFF]/;
+export const textContentSchema = z
+  .string()
+  .min(1, "a text is not empty")
+  .max(LIMITS.maxTextLength, `a text holds at most ${LIMITS.maxTextLength} characters`)
+  .refine((t) => !CONTROL_CHARACTERS.test(t), "a text has no control characters other than tab and newline");
+
+/** Plain text, drawn (never parsed as markup) with its first line's top-left at x,y; lines split on "\n". */
+export const textSchema = z.object({
+  kind: z.literal("text"),
+  id: idSchema,
+  color: colorSchema,
+  /** Font size in board pixels. */
+  size: z.number().min(LIMITS.minFontSize).max(LIMITS.maxFontSize),
+  x: coordinate,
+  y: coordinate,
+  text: textContentSchema,
+});
+export type Text = z.infer<typeof textSchema>;
+
+export const itemSchema = z.discriminatedUnion("kind", [strokeSchema, shapeSchema, textSchema]);
 export type Item = z.infer<typeof itemSchema>;
 
 // ---------------------------------------------------------------------------
@@ -79,8 +117,26 @@ export const restoreOpSchema = z.object({
   itemIds: z.array(idSchema).min(1).max(LIMITS.maxTargetsPerOp),
 });
 export const clearOpSchema = z.object({ type: z.literal("clear"), opId: idSchema });
+/** Translates items by (dx, dy); the inverse is the move by (-dx, -dy). */
+const offset = z.number().min(-2 * LIMITS.maxCoordinate).max(2 * LIMITS.maxCoordinate);
+export const moveOpSchema = z.object({
+  type: z.literal("move"),
+  opId: idSchema,
+  itemIds: z.array(idSchema).min(1).max(LIMITS.maxTargetsPerOp),
+  dx: offset,
+  dy: offset,
+});
+/** Replaces a text item's text; the inverse is the edit back to the previous text. */
+export const editOpSchema = z.object({ type: z.literal("edit"), opId: idSchema, itemId: idSchema, text: textContentSchema });
 
-export const boardOpSchema = z.discriminatedUnion("type", [addOpSchema, removeOpSchema, restoreOpSchema, clearOpSchema]);
+export const boardOpSchema = z.discriminatedUnion("type", [
+  addOpSchema,
+  removeOpSchema,
+  restoreOpSchema,
+  clearOpSchema,
+  moveOpSchema,
+  editOpSchema,
+]);
 export type BoardOp = z.infer<typeof boardOpSchema>;
 export type OpType = BoardOp["type"];
 

@@ -16,7 +16,10 @@ import {
   type ProtocolError,
   type SequencedOp,
   type ServerToClientEvents,
+  type Shape,
+  type ShapeKind,
   type Stroke,
+  type Text,
   type Welcome,
 } from "../../src/shared/protocol.js";
 import { waitFor } from "./wait.js";
@@ -42,6 +45,25 @@ export function newId(): string {
 export function strokeOp(points: number[] = [10, 10, 20, 20, 30, 15], color = "#1e1e1e"): BoardOp & { type: "add" } {
   const item: Stroke = { kind: "stroke", id: newId(), color, width: 4, points };
   return { type: "add", opId: newId(), item };
+}
+
+export function shapeOp(shape: ShapeKind = "rect", corners: [number, number, number, number] = [10, 20, 110, 80], color = "#1c7ed6"): BoardOp & { type: "add" } {
+  const [x1, y1, x2, y2] = corners;
+  const item: Shape = { kind: "shape", id: newId(), shape, color, width: 4, x1, y1, x2, y2 };
+  return { type: "add", opId: newId(), item };
+}
+
+export function textOp(text = "hello", x = 40, y = 60, color = "#e03131"): BoardOp & { type: "add" } {
+  const item: Text = { kind: "text", id: newId(), color, size: 24, x, y, text };
+  return { type: "add", opId: newId(), item };
+}
+
+export function moveOp(itemIds: string[], dx: number, dy: number): BoardOp & { type: "move" } {
+  return { type: "move", opId: newId(), itemIds, dx, dy };
+}
+
+export function editOp(itemId: string, text: string): BoardOp & { type: "edit" } {
+  return { type: "edit", opId: newId(), itemId, text };
 }
 
 export class BoardClient {

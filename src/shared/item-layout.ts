@@ -1,0 +1,136 @@
+/**
+ * Where each kind of board item lies in board coordinates: bounds, text lines,
+ * arrowheads, boxes. Shared by the canvas painters, the hit tests, the PNG and
+ * SVG exports and the server's SVG route, so every rendering agrees.
+ */
+import type { Item, Shape, Stroke, Text } from "./protocol.js";
+
+export interface Rect {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** Text is drawn in this font everywhere (canvas, SVG); sizes are board pixels. */
+export const TEXT_FONT_FAMILY = `"Inter", system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif`;
+/** Line advance as a multiple of the font size. */
+export const TEXT_LINE_HEIGHT = 1.25;
+/**
+ * Average advance of a character as a multiple of the font size. Bounds of a text
+ * are estimated with it (no font metrics on the server); generous on purpose, so a
+ * text's box covers its glyphs.
+ */
+const TEXT_CHAR_WIDTH = 0.62;
+
+export function textLines(t: Pick<Text, "text">): string[] {
+  return t.text.split("\n");
+}
+
+export function textBounds(t: Text): Rect {
+  const lines = textLines(t);
+  const longest = lines.reduce((n, l) => Math.max(n, Array.from(l).length), 0);
+  return {
+    minX: t.x,
+    minY: t.y,
+    maxX: t.x + Math.max(1, longest) * t.size * TEXT_CHAR_WIDTH,
+    maxY: t.y + lines.length * t.size * TEXT_LINE_HEIGHT,
+  };
+}
+
+/** The shape's box with min ≤ max (its two points may be any two opposite corners). */
+export function shapeBox(s: Pick<Shape, "x1" | "y1" | "x2" | "y2">): Rect {
+  return { minX: Math.min(s.x1, s.x2), minY: Math.min(s.y1, s.y2), maxX: Math.max(s.x1, s.x2), maxY: Math.max(s.y1, s.y2) };
+}
+
+/** The two barbs of an arrow's head at (x2, y2): [leftX, leftY, rightX, rightY]. */
+export function arrowHead(s: Pick<Shape, "x1" | "y1" | "x2" | "y2" | "width">): [number, number, number, number] {
+  const angle = Math.atan2(s.y2 - s.y1, s.x2 - s.x1);
+  const length = Math.hypot(s.x2 - s.x1, s.y2 - s.y1);
+  // The head grows with the line width, but never past half the shaft.
+  const size = Math.min(Math.max(12, s.width * 4), Math.max(length / 2, s.width * 2));
+  const spread = Math.PI / 7;
+  return [
+    s.x2 - size * Math.cos(angle - spread),
+    s.y2 - size * Math.sin(angle - spread),
+    s.x2 - size * Math.cos(angle + spread),
+    s.y2 - size * Math.sin(angle + spread),
+  ];
+}
+
+function strokeBounds(s: Stroke): Rect {
+  const p = s.points;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < p.length; i += 2) {
+    minX = Math.min(minX, p[i]);
+    maxX = Math.max(maxX, p[i]);
+    minY = Math.min(minY, p[i + 1]);
+    maxY = Math.max(maxY, p[i + 1]);
+  }
+  return grow({ minX, minY, maxX, maxY }, s.width / 2);
+}
+
+function shapeBounds(s: Shape): Rect {
+  const box = shapeBox(s);
+  if (s.shape === "arrow") {
+    const [lx, ly, rx, ry] = arrowHead(s);
+    box.minX = Math.min(box.minX, lx, rx);
+    box.maxX = Math.max(box.maxX, lx, rx);
+    box.minY = Math.min(box.minY, ly, ry);
+    box.maxY = Math.max(box.maxY, ly, ry);
+  }
+  return grow(box, s.width / 2);
+}
+
+/** Bounds of an item including its own thickness. */
+export function itemBounds(item: Item): Rect {
+  switch (item.kind) {
+    case "stroke":
+      return strokeBounds(item);
+    case "shape":
+      return shapeBounds(item);
+    case "text":
+      return textBounds(item);
+  }
+}
+
+/** Union of the items' bounds, or null for none. */
+export function unionBounds(items: readonly Item[], boundsOf: (item: Item) => Rect = itemBounds): Rect | null {
+  if (items.length === 0) return null;
+  const u: Rect = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+  for (const item of items) {
+    const b = boundsOf(item);
+    u.minX = Math.min(u.minX, b.minX);
+    u.minY = Math.min(u.minY, b.minY);
+    u.maxX = Math.max(u.maxX, b.maxX);
+    u.maxY = Math.max(u.maxY, b.maxY);
+  }
+  return u;
+}
+
+/**
+ * A copy of the item moved by (dx, dy); the original is left as it was. Results are
+ * rounded to hundredths of a board pixel (as the client samples them), so moving
+ * there and back again lands exactly where it started on every client.
+ */
+export function translateItem(item: Item, dx: number, dy: number): Item {
+  switch (item.kind) {
+    case "stroke":
+      return { ...item, points: item.points.map((v, i) => hundredths(v + (i % 2 === 0 ? dx : dy))) };
+    case "shape":
+      return { ...item, x1: hundredths(item.x1 + dx), y1: hundredths(item.y1 + dy), x2: hundredths(item.x2 + dx), y2: hundredths(item.y2 + dy) };
+    case "text":
+      return { ...item, x: hundredths(item.x + dx), y: hundredths(item.y + dy) };
+  }
+}
+
+function hundredths(v: number): number {
+  return Math.round(v * 100) / 100;
+}
+
+function grow(r: Rect, by: number): Rect {
+  return { minX: r.minX - by, minY: r.minY - by, maxX: r.maxX + by, maxY: r.maxY + by };
+}
