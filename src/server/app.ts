@@ -4,16 +4,20 @@
  */
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { NODE_HEADER } from "../shared/constants.js";
+import { BoardAccess, readOnlyDecision } from "./access/board-access.js";
 import { BoardService } from "./board/board-service.js";
 import { createBackend } from "./backend.js";
 import type { Config } from "./config.js";
 import { registerRoutes } from "./http/routes.js";
+import { registerSecurityHeaders } from "./http/security-headers.js";
+import { registerShareLinksRoute } from "./http/share-links-route.js";
 import { Readiness } from "./lifecycle.js";
 import { registerMetricsRoute } from "./http/metrics-route.js";
 import { countAdapterTraffic } from "./observability/adapter-traffic.js";
 import { enableAdminUi } from "./observability/admin-ui.js";
 import type { Logger } from "./observability/logger.js";
 import { NodeMetrics } from "./observability/metrics.js";
+import { NodeGuards } from "./realtime/guards.js";
 import { attachSessions, createSocketServer } from "./realtime/socket-server.js";
 import { boardRoom, localBoardCount, type MeshServer } from "./realtime/types.js";
 
@@ -34,8 +38,20 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   // Per-request logs would drown the realtime ones: the HTTP layer logs warnings and errors only.
   const httpLog = log.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger;
   const app = Fastify({ loggerInstance: httpLog, forceCloseConnections: true });
-  const admission = { accepting: () => readiness.isReady(), readOnly: () => false as const };
-  const io = createSocketServer(app.server, { corsOrigins: [], admission });
+  const access = config.accessSecret ? new BoardAccess(config.accessSecret) : undefined;
+  const guards = new NodeGuards(
+    {
+      rates: config.rates,
+      connectionsPerAddress: config.maxConnectionsPerIp,
+      corsOrigins: config.corsOrigins,
+      trustedHops: config.trustedHops,
+      slowClients: config.slowClients,
+    },
+    log.child({ component: "guards" }),
+  );
+  const admission = { accepting: () => readiness.isReady(), readOnly: readOnlyDecision(access), refuseConnection: guards.refuseConnection };
+  const io = createSocketServer(app.server, { corsOrigins: config.corsOrigins, admission });
+  guards.attach(io);
   // Every response names the node that served it: Socket.IO's polling and error
   // responses included (prepended after Socket.IO, which re-registers listeners),
   // and the WebSocket upgrade response.
@@ -53,10 +69,12 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   attachSessions(
     io,
     admission,
-    { boards, presence: backend.presence, nodeId: config.nodeId, log, metrics },
+    { boards, presence: backend.presence, nodeId: config.nodeId, log, metrics, admit: guards.admit, drained: guards.drained },
   );
 
-  await registerRoutes(app, { staticDir: config.staticDir, readiness, nodeId: config.nodeId });
+  registerSecurityHeaders(app);
+  await registerRoutes(app, { staticDir: config.staticDir, readiness, nodeId: config.nodeId, access });
+  registerShareLinksRoute(app, access);
   registerMetricsRoute(app, metrics, config.metricsToken);
   if (config.adminUi) await enableAdminUi(app, io, { ...config.adminUi, nodeId: config.nodeId });
   const url = await app.listen({ port: config.port, host: config.host });
@@ -74,6 +92,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
       for (const socket of io.of("/").sockets.values()) socket.conn.close();
       await boards.idle();
       await io.close().catch(() => undefined);
+      guards.close();
       await app.close();
       await backend.close();
       log.info("closed");
