@@ -7,25 +7,35 @@ import { FrameLoop } from "./canvas/frame-loop.js";
 import { PeerDrafts } from "./canvas/peer-drafts.js";
 import { download, exportPng } from "./canvas/png-export.js";
 import { SceneRenderer } from "./canvas/scene-renderer.js";
-import { Viewport } from "./canvas/viewport.js";
+import { Viewport, ZOOM_STEP } from "./canvas/viewport.js";
+import { renderSvg } from "../shared/svg-export.js";
+import type { Item } from "../shared/protocol.js";
 import { cleanName, loadClientId, loadName, saveName } from "./identity.js";
 import { PointerInput } from "./input/pointer-input.js";
-import { installShortcuts, type Shortcut } from "./input/shortcuts.js";
+import { unionBounds } from "./board/item-geometry.js";
+import { installShortcuts, isTypingIn, type Shortcut } from "./input/shortcuts.js";
+import { installWheelZoom } from "./input/wheel-zoom.js";
 import { BoardSession } from "./sync/board-session.js";
 import { CursorBroadcast } from "./sync/cursor-broadcast.js";
 import { installTestHook } from "./test-hook.js";
 import { PALETTE, DrawingStyle } from "./tools/drawing-style.js";
 import { EraserTool } from "./tools/eraser-tool.js";
+import { HandTool } from "./tools/hand-tool.js";
 import { PenTool } from "./tools/pen-tool.js";
-import type { Tool, ToolHost, ToolId } from "./tools/tool.js";
+import { SelectTool } from "./tools/select-tool.js";
+import { ShapeTool } from "./tools/shape-tool.js";
+import { TextTool } from "./tools/text-tool.js";
+import type { Modifiers, Tool, ToolHost, ToolId } from "./tools/tool.js";
 import { confirmWith } from "./ui/confirm-dialog.js";
 import { ConnectionBadge } from "./ui/connection-badge.js";
 import { byId } from "./ui/dom.js";
 import { PeerCursors } from "./ui/peer-cursors.js";
 import { PresencePanel } from "./ui/presence-panel.js";
 import { copyText } from "./ui/share-link.js";
+import { TextField } from "./ui/text-field.js";
 import { Toasts } from "./ui/toasts.js";
 import { Toolbar } from "./ui/toolbar.js";
+import { installZoomControls } from "./ui/zoom-controls.js";
 
 const EXPORT_BACKGROUND = "#ffffff";
 const GRID_SPACING = 24;
@@ -78,6 +88,7 @@ const session: BoardSession = new BoardSession(boardId, clientId, myName, {
     if (w.readOnly && !editor.readOnly) toasts.show("This board is view-only.");
     editor.readOnly = w.readOnly;
     toolbar.setReadOnly(w.readOnly);
+    if (!toolbar.allows(tool.id)) selectTool("hand");
     boardEl.toggleAttribute("data-readonly", w.readOnly);
     refreshHistory();
   },
@@ -102,18 +113,58 @@ const displayed = new DisplayedBoard(
   () => session.outbox.ops(),
 );
 const editor = new BoardEditor(displayed, (op) => session.submit(op), { historyChanged: () => refreshHistory() });
-const scene = new SceneRenderer(sceneLayer, viewport, () => displayed.items());
+/** Items a tool is showing itself (being moved or edited) are left out of the scene meanwhile. */
+let hiddenItems: ReadonlySet<string> | null = null;
+let sceneItems: { from: readonly Item[]; hidden: ReadonlySet<string>; items: readonly Item[] } | null = null;
+function visibleScene(): readonly Item[] {
+  const items = displayed.items();
+  if (!hiddenItems) return items;
+  // Same inputs, same array: the renderer then knows nothing changed.
+  if (sceneItems?.from !== items || sceneItems.hidden !== hiddenItems) {
+    const hidden = hiddenItems;
+    sceneItems = { from: items, hidden, items: items.filter((i) => !hidden.has(i.id)) };
+  }
+  return sceneItems.items;
+}
+const scene = new SceneRenderer(sceneLayer, viewport, visibleScene);
+const modifiers: Modifiers = { shift: false };
+const textField = new TextField(boardEl, viewport);
 
 const host: ToolHost = {
   style,
   editor,
   board: displayed,
   viewport,
+  modifiers,
   sendDraft: (d) => session.sendDraft(d),
   requestFrame: () => frames.request(),
+  hideItems: (ids) => {
+    hiddenItems = ids && ids.size ? new Set(ids) : null;
+    frames.request();
+  },
+  editText: (item) => {
+    selectTool("text");
+    textTool.edit(item);
+  },
+  notify: (message) => toasts.show(message, "info"),
 };
-const tools: Record<ToolId, Tool> = { pen: new PenTool(host), eraser: new EraserTool(host) };
+const selectToolImpl = new SelectTool(host);
+const handTool = new HandTool(viewport);
+const textTool = new TextTool(host, textField);
+const tools: Record<ToolId, Tool> = {
+  select: selectToolImpl,
+  hand: handTool,
+  pen: new PenTool(host),
+  line: new ShapeTool("line", host),
+  arrow: new ShapeTool("arrow", host),
+  rect: new ShapeTool("rect", host),
+  ellipse: new ShapeTool("ellipse", host),
+  text: textTool,
+  eraser: new EraserTool(host),
+};
 let tool: Tool = tools.pen;
+/** Space held: the pointer pans whatever the tool (released: back to the tool). */
+let spacePan = false;
 
 const frames = new FrameLoop((now) => {
   tool.frame?.(now);
@@ -126,7 +177,9 @@ const frames = new FrameLoop((now) => {
 
 const cursorOut = new CursorBroadcast((c) => session.sendCursor(c));
 const input = new PointerInput(inkLayer.canvas, viewport, {
-  tool: () => tool,
+  tool: () => (spacePan ? handTool : tool),
+  panTool: () => handTool,
+  modifiers,
   canEdit: () => !editor.readOnly,
   cursor: (p) => cursorOut.update(p && { x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 }),
 });
@@ -136,26 +189,34 @@ const toolbar = new Toolbar(byId("toolbar-root"), style, {
   undo,
   redo,
   exportPng: () => void exportBoard(),
+  exportSvg: () => exportBoardSvg(),
   clear: () => void clearBoard(),
 });
 
 function selectTool(id: ToolId): void {
-  if (tool.id === id) return;
+  if (tool.id === id || !toolbar.allows(id)) return;
   input.interrupt();
   tool.hover?.(null);
+  tool.deactivate?.();
   tool = tools[id];
-  boardEl.dataset.tool = id;
+  showCursor();
   toolbar.setTool(id);
   frames.request();
 }
 
+function showCursor(): void {
+  boardEl.dataset.tool = spacePan ? "hand" : tool.id;
+}
+
 function undo(): void {
   input.interrupt();
+  textField.commit();
   editor.undo();
 }
 
 function redo(): void {
   input.interrupt();
+  textField.commit();
   editor.redo();
 }
 
@@ -179,6 +240,36 @@ async function exportBoard(): Promise<void> {
   }
   download(blob, `meshboard-${boardId}.png`);
   toasts.show("Exported as PNG.", "info");
+}
+
+function exportBoardSvg(): void {
+  const items = displayed.items();
+  if (items.length === 0) {
+    toasts.show("Nothing to export yet: draw something first.", "info");
+    return;
+  }
+  const svg = renderSvg(items, { background: EXPORT_BACKGROUND });
+  download(new Blob([svg], { type: "image/svg+xml" }), `meshboard-${boardId}.svg`);
+  toasts.show("Exported as SVG.", "info");
+}
+
+function viewSize(): { width: number; height: number } {
+  return { width: boardEl.clientWidth, height: boardEl.clientHeight };
+}
+
+function zoomBy(factor: number): void {
+  const { width, height } = viewSize();
+  viewport.zoomAt(width / 2, height / 2, viewport.zoom * factor);
+}
+
+function fitToContent(): void {
+  const bounds = unionBounds(displayed.items());
+  if (!bounds) {
+    viewport.reset();
+    return;
+  }
+  const { width, height } = viewSize();
+  viewport.fit(bounds, width, height);
 }
 
 async function shareLink(): Promise<void> {
@@ -220,18 +311,61 @@ function onViewportChange(): void {
 }
 
 const shortcuts: Shortcut[] = [
+  { key: "v", run: () => selectTool("select") },
+  { key: "h", run: () => selectTool("hand") },
   { key: "p", run: () => selectTool("pen") },
+  { key: "l", run: () => selectTool("line") },
+  { key: "a", run: () => selectTool("arrow") },
+  { key: "r", run: () => selectTool("rect") },
+  { key: "o", run: () => selectTool("ellipse") },
+  { key: "t", run: () => selectTool("text") },
   { key: "e", run: () => selectTool("eraser") },
+  { key: "delete", run: () => selectToolImpl.deleteSelection() },
+  { key: "backspace", run: () => selectToolImpl.deleteSelection() },
+  { key: "d", mod: true, run: () => selectToolImpl.duplicateSelection() },
+  { key: "a", mod: true, run: () => (selectTool("select"), selectToolImpl.selectAll()) },
+  { key: "escape", run: () => selectToolImpl.select([]) },
+  { key: "=", run: () => zoomBy(ZOOM_STEP) },
+  { key: "+", shift: true, run: () => zoomBy(ZOOM_STEP) },
+  { key: "+", run: () => zoomBy(ZOOM_STEP) },
+  { key: "-", run: () => zoomBy(1 / ZOOM_STEP) },
+  { key: "0", code: "Digit0", shift: true, run: () => viewport.reset() },
+  { key: "1", code: "Digit1", shift: true, run: fitToContent },
+  { key: "s", mod: true, shift: true, run: exportBoardSvg },
   { key: "z", mod: true, run: undo },
   { key: "z", mod: true, shift: true, run: redo },
   { key: "y", mod: true, run: redo },
   { key: "e", mod: true, shift: true, run: () => void exportBoard() },
   { key: "[", run: () => style.stepWidth(-1) },
   { key: "]", run: () => style.stepWidth(1) },
-  ...PALETTE.map((s, i) => ({ key: String(i + 1), run: () => (style.setColor(s.color), selectTool("pen")) })),
+  ...PALETTE.map((s, i) => ({
+    key: String(i + 1),
+    run: () => {
+      style.setColor(s.color);
+      if (!["pen", "line", "arrow", "rect", "ellipse", "text"].includes(tool.id)) selectTool("pen");
+    },
+  })),
 ];
 
 installShortcuts(shortcuts);
+installWheelZoom(inkLayer.canvas, viewport);
+installZoomControls(viewport, { zoomBy, reset: () => viewport.reset(), fit: fitToContent }, ZOOM_STEP);
+addEventListener("keydown", (e) => {
+  modifiers.shift = e.shiftKey;
+  if (e.code !== "Space" || isTypingIn(e) || document.querySelector("dialog[open]")) return;
+  e.preventDefault();
+  if (!spacePan && !input.drawing) {
+    spacePan = true;
+    showCursor();
+  }
+});
+addEventListener("keyup", (e) => {
+  modifiers.shift = e.shiftKey;
+  if (e.code !== "Space" || !spacePan) return;
+  if (input.drawing) input.interrupt();
+  spacePan = false;
+  showCursor();
+});
 addEventListener("resize", resize);
 watchPixelRatio();
 viewport.onChange(onViewportChange);
@@ -250,4 +384,7 @@ installTestHook({
   pending: () => session.outbox.size,
   node: () => session.node,
   status: () => session.status,
+  view: () => ({ offsetX: viewport.offsetX, offsetY: viewport.offsetY, zoom: viewport.zoom }),
+  items: () => displayed.items().map((i) => structuredClone(i)),
+  tool: () => tool.id,
 });

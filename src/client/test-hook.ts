@@ -1,3 +1,5 @@
+import type { Item } from "../shared/protocol.js";
+
 /**
  * Test/diagnostic hook: `window.__meshboard` exposes read-only facts about the
  * client so browser tests (test/e2e) and curious people in the devtools console
@@ -15,6 +17,12 @@ export interface MeshboardTestHook {
   node(): string | null;
   /** "connecting" | "connected" | "reconnecting" | "offline" | "refused". */
   status(): string;
+  /** This person's view: board point at the top-left, and zoom (1 = 100 %). */
+  view(): { offsetX: number; offsetY: number; zoom: number };
+  /** Copies of the visible items, in paint order. */
+  items(): Item[];
+  /** The active tool's id. */
+  tool(): string;
 }
 
 declare global {

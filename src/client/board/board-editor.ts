@@ -1,23 +1,26 @@
 /**
  * The local editing API that tools and buttons use: it turns intentions (add this
- * stroke, erase these, clear, undo) into durable ops for the outbox and records
- * them for undo.
+ * item, erase, move or duplicate these, change this text, clear, undo) into durable
+ * ops for the outbox and records them for undo.
  */
 import type { BoardOp, Item } from "../../shared/protocol.js";
 import { LIMITS } from "../../shared/protocol-constants.js";
 import { newOpId } from "../sync/outbox.js";
 import type { DisplayedBoard } from "./displayed-board.js";
-import { UndoHistory, opposite, type Visibility } from "./undo-history.js";
+import { UndoHistory, invert, opposite, type UndoEntry, type UndoStep, type Visibility } from "./undo-history.js";
 
 export interface EditorListener {
   /** Undo/redo availability may have changed. */
   historyChanged(): void;
 }
 
-/** One gesture (a pen stroke that may span several items, an eraser drag): one undo step. */
+/** One gesture (a pen stroke that may span several items, an eraser drag, a move): one undo step. */
 export interface Gesture {
   add(item: Item): void;
   remove(itemIds: string[]): void;
+  move(itemIds: string[], dx: number, dy: number): void;
+  /** Changes a text item's text (`before` is what it was, for undo). */
+  edit(itemId: string, before: string, after: string): void;
   /** Records the gesture for undo. */
   end(): void;
 }
@@ -32,27 +35,45 @@ export class BoardEditor {
     private readonly listener: EditorListener,
   ) {}
 
-  /** Starts a gesture whose adds (or removes) are undone together. */
+  /** Starts a gesture whose ops are undone together. */
   gesture(): Gesture {
-    const added: string[] = [];
-    const removed: string[] = [];
+    const steps: UndoStep[] = [];
+    const added = (): string[] => {
+      const last = steps[steps.length - 1];
+      if (last?.kind === "visibility" && last.undo === "remove") return last.itemIds;
+      const step: UndoStep = { kind: "visibility", itemIds: [], undo: "remove" };
+      steps.push(step);
+      return step.itemIds;
+    };
     return {
       add: (item) => {
         if (this.readOnly) return;
         this.submit({ type: "add", opId: newOpId(), item });
-        added.push(item.id);
+        added().push(item.id);
       },
       remove: (itemIds) => {
         if (this.readOnly) return;
         const ids = itemIds.filter((id) => this.board.isVisible(id));
         if (ids.length === 0) return;
-        this.emitVisibility("remove", ids);
-        removed.push(...ids);
+        this.emit({ kind: "visibility", itemIds: ids, undo: "restore" }, "redo");
+        steps.push({ kind: "visibility", itemIds: ids, undo: "restore" });
+      },
+      move: (itemIds, dx, dy) => {
+        if (this.readOnly || itemIds.length === 0 || (dx === 0 && dy === 0)) return;
+        const step: UndoStep = { kind: "move", itemIds, dx, dy };
+        this.emit(step, "redo");
+        steps.push(step);
+      },
+      edit: (itemId, before, after) => {
+        if (this.readOnly || before === after) return;
+        const step: UndoStep = { kind: "edit", itemId, before, after };
+        this.emit(step, "redo");
+        steps.push(step);
       },
       end: () => {
-        if (added.length) this.history.record({ itemIds: added, undo: "remove" });
-        if (removed.length) this.history.record({ itemIds: removed, undo: "restore" });
-        if (added.length || removed.length) this.listener.historyChanged();
+        if (steps.length === 0) return;
+        this.history.record({ steps });
+        this.listener.historyChanged();
       },
     };
   }
@@ -63,30 +84,27 @@ export class BoardEditor {
     const hidden = this.board.items().map((i) => i.id);
     if (hidden.length === 0) return;
     this.submit({ type: "clear", opId: newOpId() });
-    this.history.record({ itemIds: hidden, undo: "restore" });
+    this.history.record({ steps: [{ kind: "visibility", itemIds: hidden, undo: "restore" }] });
     this.listener.historyChanged();
   }
 
   /** Undoes the latest own action that still changes something visible. */
   undo(): boolean {
-    return this.step(() => this.history.takeUndo(), (e) => e.undo);
+    return this.step(() => this.history.takeUndo(), "undo");
   }
 
   redo(): boolean {
-    return this.step(() => this.history.takeRedo(), (e) => opposite(e.undo));
+    return this.step(() => this.history.takeRedo(), "redo");
   }
 
-  private step(
-    take: () => { itemIds: string[]; undo: Visibility } | undefined,
-    visibilityOf: (e: { undo: Visibility }) => Visibility,
-  ): boolean {
+  private step(take: () => UndoEntry | undefined, direction: "undo" | "redo"): boolean {
     if (this.readOnly) return false;
     for (let e = take(); e; e = take()) {
-      const v = visibilityOf(e);
-      // Skip steps that would change nothing (someone else already erased or restored those items).
-      const effective = e.itemIds.filter((id) => this.board.isVisible(id) === (v === "remove"));
-      if (effective.length === 0) continue;
-      this.emitVisibility(v, effective);
+      const steps = direction === "undo" ? [...e.steps].reverse() : e.steps;
+      let changed = false;
+      for (const s of steps) changed = this.emit(s, direction) || changed;
+      // An entry that changed nothing (someone else already erased those items) is skipped.
+      if (!changed) continue;
       this.listener.historyChanged();
       return true;
     }
@@ -94,9 +112,36 @@ export class BoardEditor {
     return false;
   }
 
-  private emitVisibility(type: Visibility, ids: string[]): void {
-    for (let i = 0; i < ids.length; i += LIMITS.maxTargetsPerOp) {
-      this.submit({ type, opId: newOpId(), itemIds: ids.slice(i, i + LIMITS.maxTargetsPerOp) });
+  /**
+   * Sends the ops that redo `step` (direction "redo") or undo it, limited to what
+   * would still change something. Returns whether anything was sent.
+   */
+  private emit(step: UndoStep, direction: "undo" | "redo"): boolean {
+    const s = direction === "undo" ? invert(step) : step;
+    switch (s.kind) {
+      case "visibility": {
+        // Undoing an add removes (only what is visible); undoing a remove restores (only what is hidden).
+        const v: Visibility = opposite(s.undo);
+        const ids = s.itemIds.filter((id) => this.board.isVisible(id) === (v === "remove"));
+        for (const chunk of chunks(ids)) this.submit({ type: v, opId: newOpId(), itemIds: chunk });
+        return ids.length > 0;
+      }
+      case "move": {
+        const ids = s.itemIds.filter((id) => this.board.isVisible(id));
+        for (const chunk of chunks(ids)) this.submit({ type: "move", opId: newOpId(), itemIds: chunk, dx: s.dx, dy: s.dy });
+        return ids.length > 0;
+      }
+      case "edit": {
+        if (!this.board.isVisible(s.itemId)) return false;
+        this.submit({ type: "edit", opId: newOpId(), itemId: s.itemId, text: s.after });
+        return true;
+      }
     }
   }
+}
+
+function chunks(ids: string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += LIMITS.maxTargetsPerOp) out.push(ids.slice(i, i + LIMITS.maxTargetsPerOp));
+  return out;
 }

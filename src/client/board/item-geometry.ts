@@ -1,30 +1,24 @@
-/** Where items are: bounds (for culling and export) and hit tests (for the eraser), per kind. */
-import type { Item, Stroke } from "../../shared/protocol.js";
-import type { Rect } from "../canvas/viewport.js";
+/** Where items are: bounds (for culling, selection and export) and hit tests (for the eraser and select tool), per kind. */
+import { arrowHead, itemBounds as computeBounds, shapeBox, unionBounds as sharedUnionBounds, type Rect } from "../../shared/item-layout.js";
+import type { Item, Shape, Stroke, Text } from "../../shared/protocol.js";
 
 type ItemOfKind<K extends Item["kind"]> = Extract<Item, { kind: K }>;
+/** Does a disc of radius `r` at (x, y) touch the item? */
+type Hit<K extends Item["kind"]> = (item: ItemOfKind<K>, x: number, y: number, r: number) => boolean;
 
-interface Geometry<K extends Item["kind"]> {
-  bounds(item: ItemOfKind<K>): Rect;
-  /** Does a disc of radius `r` at (x, y) touch the item? */
-  hits(item: ItemOfKind<K>, x: number, y: number, r: number): boolean;
-}
-
-const geometries: { [K in Item["kind"]]: Geometry<K> } = {
-  stroke: { bounds: strokeBounds, hits: strokeHits },
+const hitTests: { [K in Item["kind"]]: Hit<K> } = {
+  stroke: strokeHits,
+  shape: shapeHits,
+  text: textHits,
 };
-
-function geometryOf(item: Item): Geometry<Item["kind"]> {
-  return geometries[item.kind] as Geometry<Item["kind"]>;
-}
 
 const boundsCache = new WeakMap<Item, Rect>();
 
-/** Bounds including the item's own thickness. */
+/** Bounds including the item's own thickness (cached: items are immutable). */
 export function itemBounds(item: Item): Rect {
   let b = boundsCache.get(item);
   if (!b) {
-    b = geometryOf(item).bounds(item);
+    b = computeBounds(item);
     boundsCache.set(item, b);
   }
   return b;
@@ -33,7 +27,7 @@ export function itemBounds(item: Item): Rect {
 export function itemHit(item: Item, x: number, y: number, r: number): boolean {
   const b = itemBounds(item);
   if (x < b.minX - r || x > b.maxX + r || y < b.minY - r || y > b.maxY + r) return false;
-  return geometryOf(item).hits(item, x, y, r);
+  return (hitTests[item.kind] as Hit<Item["kind"]>)(item, x, y, r);
 }
 
 /** The topmost item touched by the disc, if any. */
@@ -42,34 +36,17 @@ export function topmostHit(items: readonly Item[], x: number, y: number, r: numb
   return undefined;
 }
 
-/** Union of the items' bounds, or null for none. */
-export function unionBounds(items: readonly Item[]): Rect | null {
-  if (items.length === 0) return null;
-  const u: Rect = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
-  for (const item of items) {
+/** Items whose bounds lie entirely inside `box`. */
+export function itemsInside(items: readonly Item[], box: Rect): Item[] {
+  return items.filter((item) => {
     const b = itemBounds(item);
-    u.minX = Math.min(u.minX, b.minX);
-    u.minY = Math.min(u.minY, b.minY);
-    u.maxX = Math.max(u.maxX, b.maxX);
-    u.maxY = Math.max(u.maxY, b.maxY);
-  }
-  return u;
+    return b.minX >= box.minX && b.maxX <= box.maxX && b.minY >= box.minY && b.maxY <= box.maxY;
+  });
 }
 
-function strokeBounds(s: Stroke): Rect {
-  const p = s.points;
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < p.length; i += 2) {
-    minX = Math.min(minX, p[i]);
-    maxX = Math.max(maxX, p[i]);
-    minY = Math.min(minY, p[i + 1]);
-    maxY = Math.max(maxY, p[i + 1]);
-  }
-  const h = s.width / 2;
-  return { minX: minX - h, minY: minY - h, maxX: maxX + h, maxY: maxY + h };
+/** Union of the items' bounds, or null for none. */
+export function unionBounds(items: readonly Item[]): Rect | null {
+  return sharedUnionBounds(items, itemBounds);
 }
 
 function strokeHits(s: Stroke, x: number, y: number, r: number): boolean {
@@ -81,6 +58,50 @@ function strokeHits(s: Stroke, x: number, y: number, r: number): boolean {
     if (segmentDist2(x, y, p[i], p[i + 1], p[i + 2], p[i + 3]) <= reach2) return true;
   }
   return false;
+}
+
+/** Outlines only: a rectangle or ellipse is hollow, so what is inside stays reachable. */
+function shapeHits(s: Shape, x: number, y: number, r: number): boolean {
+  const reach = r + s.width / 2;
+  const reach2 = reach * reach;
+  const near = (ax: number, ay: number, bx: number, by: number) => segmentDist2(x, y, ax, ay, bx, by) <= reach2;
+  switch (s.shape) {
+    case "line":
+      return near(s.x1, s.y1, s.x2, s.y2);
+    case "arrow": {
+      const [lx, ly, rx, ry] = arrowHead(s);
+      return near(s.x1, s.y1, s.x2, s.y2) || near(lx, ly, s.x2, s.y2) || near(rx, ry, s.x2, s.y2);
+    }
+    case "rect": {
+      const b = shapeBox(s);
+      return (
+        near(b.minX, b.minY, b.maxX, b.minY) ||
+        near(b.maxX, b.minY, b.maxX, b.maxY) ||
+        near(b.maxX, b.maxY, b.minX, b.maxY) ||
+        near(b.minX, b.maxY, b.minX, b.minY)
+      );
+    }
+    case "ellipse":
+      return ellipseOutlineDistance(s, x, y) <= reach;
+  }
+}
+
+/** Distance from (x, y) to the ellipse's outline along the ray from its centre (≥ the true distance). */
+export function ellipseOutlineDistance(s: Pick<Shape, "x1" | "y1" | "x2" | "y2">, x: number, y: number): number {
+  const b = shapeBox(s);
+  const cx = (b.minX + b.maxX) / 2;
+  const cy = (b.minY + b.maxY) / 2;
+  const rx = Math.max((b.maxX - b.minX) / 2, 1e-6);
+  const ry = Math.max((b.maxY - b.minY) / 2, 1e-6);
+  const len = Math.hypot(x - cx, y - cy);
+  if (len === 0) return Math.min(rx, ry);
+  const d = Math.hypot((x - cx) / rx, (y - cy) / ry);
+  return Math.abs(len - len / d);
+}
+
+/** A text is a block: anywhere on its box counts. */
+function textHits(_t: Text, _x: number, _y: number, _r: number): boolean {
+  return true; // the bounds check in itemHit already decided
 }
 
 function dist2(ax: number, ay: number, bx: number, by: number): number {

@@ -1,15 +1,21 @@
 /**
- * Undo/redo of this browser's own actions. Every action is recorded as the set of
- * items it showed or hid, so undo and redo are themselves ordinary `remove` and
- * `restore` ops that other people's work is never caught in.
+ * Undo/redo of this browser's own actions. Every action is recorded as the steps
+ * it took (items shown or hidden, items moved, a text changed), so undo and redo
+ * are themselves ordinary `remove`/`restore`/`move`/`edit` ops that other people's
+ * work is never caught in.
  */
 
 export type Visibility = "remove" | "restore";
 
+export type UndoStep =
+  /** Items were shown or hidden; `undo` is the op that reverses it. */
+  | { kind: "visibility"; itemIds: string[]; undo: Visibility }
+  | { kind: "move"; itemIds: string[]; dx: number; dy: number }
+  | { kind: "edit"; itemId: string; before: string; after: string };
+
+/** One action (a gesture): its steps are undone together, last first. */
 export interface UndoEntry {
-  itemIds: string[];
-  /** The op that undoes the action (redo is the other one). */
-  undo: Visibility;
+  steps: UndoStep[];
 }
 
 const MAX_ENTRIES = 500;
@@ -19,7 +25,7 @@ export class UndoHistory {
   private readonly undone: UndoEntry[] = [];
 
   record(entry: UndoEntry): void {
-    if (entry.itemIds.length === 0) return;
+    if (entry.steps.length === 0) return;
     this.done.push(entry);
     if (this.done.length > MAX_ENTRIES) this.done.shift();
     this.undone.length = 0;
@@ -49,4 +55,16 @@ export class UndoHistory {
 
 export function opposite(v: Visibility): Visibility {
   return v === "remove" ? "restore" : "remove";
+}
+
+/** The step that reverses `step` (undo of an undo is the redo). */
+export function invert(step: UndoStep): UndoStep {
+  switch (step.kind) {
+    case "visibility":
+      return { ...step, undo: opposite(step.undo) };
+    case "move":
+      return { ...step, dx: -step.dx, dy: -step.dy };
+    case "edit":
+      return { ...step, before: step.after, after: step.before };
+  }
 }

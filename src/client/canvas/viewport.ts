@@ -10,12 +10,13 @@ export interface Point {
   y: number;
 }
 
-export interface Rect {
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-}
+export type { Rect } from "../../shared/item-layout.js";
+import type { Rect } from "../../shared/item-layout.js";
+
+/** Zoom limits (10 %–800 %) and the factor of one zoom-in step. */
+export const MIN_ZOOM = 0.1;
+export const MAX_ZOOM = 8;
+export const ZOOM_STEP = 1.25;
 
 export class Viewport {
   offsetX = 0;
@@ -48,10 +49,38 @@ export class Viewport {
   }
 
   set(offsetX: number, offsetY: number, zoom: number): void {
+    if (offsetX === this.offsetX && offsetY === this.offsetY && zoom === this.zoom) return;
     this.offsetX = offsetX;
     this.offsetY = offsetY;
     this.zoom = zoom;
     for (const l of this.listeners) l();
+  }
+
+  /** Moves the view by a screen distance (the board follows the pointer). */
+  panBy(dsx: number, dsy: number): void {
+    this.set(this.offsetX - dsx / this.zoom, this.offsetY - dsy / this.zoom, this.zoom);
+  }
+
+  /** Zooms keeping the board point under the screen point (sx, sy) where it is. */
+  zoomAt(sx: number, sy: number, zoom: number): void {
+    const z = clampZoom(zoom);
+    const anchor = this.toBoard(sx, sy);
+    this.set(anchor.x - sx / z, anchor.y - sy / z, z);
+  }
+
+  /** The default view, the same for everyone: board origin at the top-left, zoom 100 %. */
+  reset(): void {
+    this.set(0, 0, 1);
+  }
+
+  /** Shows all of `content` in a view of the given CSS size, centred, never above 100 %. */
+  fit(content: Rect, width: number, height: number, margin = 48): void {
+    const w = Math.max(1, content.maxX - content.minX);
+    const h = Math.max(1, content.maxY - content.minY);
+    const z = clampZoom(Math.min(1, Math.max(width / 2, width - 2 * margin) / w, Math.max(height / 2, height - 2 * margin) / h));
+    const cx = (content.minX + content.maxX) / 2;
+    const cy = (content.minY + content.maxY) / 2;
+    this.set(cx - width / 2 / z, cy - height / 2 / z, z);
   }
 
   onChange(listener: () => void): () => void {
@@ -62,4 +91,8 @@ export class Viewport {
 
 export function intersects(a: Rect, b: Rect): boolean {
   return a.minX <= b.maxX && a.maxX >= b.minX && a.minY <= b.maxY && a.maxY >= b.minY;
+}
+
+export function clampZoom(z: number): number {
+  return Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, Number.isFinite(z) ? z : 1));
 }

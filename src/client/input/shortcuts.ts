@@ -3,10 +3,17 @@
 export interface Shortcut {
   /** `KeyboardEvent.key`, compared case-insensitively. */
   key: string;
+  /** `KeyboardEvent.code` instead of the key, for keys whose character Shift changes (Shift+1 is "!"). */
+  code?: string;
   /** Ctrl on Windows/Linux, Cmd on macOS. */
   mod?: boolean;
   shift?: boolean;
   run(): void;
+}
+
+/** Tells whether a key event is typing into a field (where keys are text, not shortcuts). */
+export function isTypingIn(e: KeyboardEvent): boolean {
+  return isTyping(e.target);
 }
 
 export function installShortcuts(shortcuts: readonly Shortcut[]): void {
@@ -15,7 +22,7 @@ export function installShortcuts(shortcuts: readonly Shortcut[]): void {
     if (document.querySelector("dialog[open]")) return;
     const mod = e.ctrlKey || e.metaKey;
     const key = e.key.toLowerCase();
-    const match = shortcuts.find((s) => s.key === key && !!s.mod === mod && !!s.shift === e.shiftKey);
+    const match = shortcuts.find((s) => (s.code ? s.code === e.code : s.key === key) && !!s.mod === mod && !!s.shift === e.shiftKey);
     if (!match) return;
     e.preventDefault();
     match.run();

@@ -15,7 +15,7 @@ import type {
   SyncResult,
   Welcome,
 } from "../../shared/protocol.js";
-import { HANDSHAKE_ERRORS, PROTOCOL_VERSION } from "../../shared/protocol-constants.js";
+import { HANDSHAKE_ERRORS, LIMITS, PROTOCOL_VERSION } from "../../shared/protocol-constants.js";
 import { OpSequencer } from "./op-sequencer.js";
 import { Outbox, type OpTransport } from "./outbox.js";
 import { openBoardSocket, type BoardSocket } from "./socket.js";
@@ -244,11 +244,17 @@ function refusalMessage(code: string): string {
   }
 }
 
+/** What an op did, in words ("stroke", "text", "move"), for messages. */
+function describeOp(op: BoardOp): string {
+  if (op.type !== "add") return op.type;
+  return op.item.kind === "shape" ? op.item.shape : op.item.kind;
+}
+
 function rejectionMessage(op: BoardOp, error: ProtocolError): string {
-  const what = op.type === "add" ? "stroke" : op.type;
+  const what = describeOp(op);
   switch (error.code) {
     case "board_full":
-      return "This board is full: the stroke was not saved.";
+      return `This board is full (it holds at most ${LIMITS.maxItemsPerBoard.toLocaleString("en")} items): the ${what} was not saved.`;
     case "read_only":
       return "This board is view-only.";
     case "too_large":

@@ -17,17 +17,23 @@ export const PALETTE: readonly Swatch[] = [
   { name: "Grey", color: "#868e96" },
 ];
 
-export const WIDTHS: readonly { name: string; width: number }[] = [
-  { name: "Fine", width: 2 },
-  { name: "Medium", width: 4 },
-  { name: "Bold", width: 8 },
-  { name: "Marker", width: 16 },
+/** Line widths, and the font size a text gets at each (text size follows the width setting). */
+export const WIDTHS: readonly { name: string; width: number; fontSize: number }[] = [
+  { name: "Fine", width: 2, fontSize: 16 },
+  { name: "Medium", width: 4, fontSize: 24 },
+  { name: "Bold", width: 8, fontSize: 36 },
+  { name: "Marker", width: 16, fontSize: 56 },
 ];
 
 export class DrawingStyle {
   color = PALETTE[0].color;
   width = WIDTHS[1].width;
   private readonly listeners = new Set<() => void>();
+
+  /** Font size for new text at the current width. */
+  get fontSize(): number {
+    return WIDTHS.find((w) => w.width === this.width)?.fontSize ?? WIDTHS[0].fontSize;
+  }
 
   setColor(color: string): void {
     this.color = color;

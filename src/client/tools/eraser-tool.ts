@@ -13,6 +13,7 @@ const RADIUS_PX = 10;
 export class EraserTool implements Tool {
   readonly id = "eraser" as const;
   readonly cursor = "none";
+  readonly edits = true;
   private gesture: Gesture | null = null;
   private last: Point | null = null;
   private ring: Point | null = null;

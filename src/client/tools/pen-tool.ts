@@ -9,6 +9,7 @@ import type { Gesture } from "../board/board-editor.js";
 import { drawInk } from "../canvas/stroke-path.js";
 import type { Point } from "../canvas/viewport.js";
 import { randomId } from "../ids.js";
+import { quantize } from "./board-coordinates.js";
 import type { Tool, ToolHost } from "./tool.js";
 
 /** Samples closer than this (in screen pixels) add nothing visible. */
@@ -28,6 +29,7 @@ interface WetInk {
 export class PenTool implements Tool {
   readonly id = "pen" as const;
   readonly cursor = "crosshair";
+  readonly edits = true;
   private ink: WetInk | null = null;
   private gesture: Gesture | null = null;
 
@@ -52,6 +54,14 @@ export class PenTool implements Tool {
 
   cancel(): void {
     if (this.ink) this.finish();
+  }
+
+  abandon(): void {
+    // A second finger came down: this was the start of a pinch, not a stroke.
+    this.ink = null;
+    this.gesture?.end();
+    this.gesture = null;
+    this.host.requestFrame();
   }
 
   frame(): void {
@@ -126,10 +136,4 @@ export class PenTool implements Tool {
       ink.sent = end;
     }
   }
-}
-
-/** Two decimals of a board pixel is far below what anyone can see, and keeps payloads small. */
-function quantize(v: number): number {
-  const c = Math.max(-LIMITS.maxCoordinate, Math.min(LIMITS.maxCoordinate, v));
-  return Math.round(c * 100) / 100;
 }

@@ -8,8 +8,14 @@ export interface ToolbarActions {
   undo(): void;
   redo(): void;
   exportPng(): void;
+  exportSvg(): void;
   clear(): void;
 }
+
+/** Tools that use the colour and width; picking a colour or width while another tool is active switches to the pen. */
+const STYLED_TOOLS: ReadonlySet<ToolId> = new Set<ToolId>(["pen", "line", "arrow", "rect", "ellipse", "text"]);
+/** Tools that only look (allowed on a view-only board). */
+const VIEW_TOOLS: ReadonlySet<ToolId> = new Set<ToolId>(["hand"]);
 
 export class Toolbar {
   private readonly toolButtons: HTMLButtonElement[];
@@ -40,7 +46,7 @@ export class Toolbar {
       b.append(el("span"));
       b.addEventListener("click", () => {
         style.setColor(s.color);
-        actions.selectTool("pen");
+        if (!STYLED_TOOLS.has(this.tool)) actions.selectTool("pen");
       });
       palette.append(b);
       this.swatches.push(b);
@@ -50,8 +56,8 @@ export class Toolbar {
     for (const w of WIDTHS) {
       const b = el("button", "tool");
       b.type = "button";
-      b.setAttribute("aria-label", `${w.name} stroke (${w.width} px)`);
-      b.title = `${w.name} (${w.width} px) — [ and ] to change`;
+      b.setAttribute("aria-label", `${w.name} (${w.width} px lines, ${w.fontSize} px text)`);
+      b.title = `${w.name}: ${w.width} px lines, ${w.fontSize} px text ([ and ] to change)`;
       b.dataset.width = String(w.width);
       const dot = el("span", "width-dot");
       const size = `${Math.max(4, Math.round(4 * (w.width / 2) ** 0.7))}px`;
@@ -60,7 +66,7 @@ export class Toolbar {
       b.append(dot);
       b.addEventListener("click", () => {
         style.setWidth(w.width);
-        if (this.tool !== "pen") actions.selectTool("pen");
+        if (!STYLED_TOOLS.has(this.tool)) actions.selectTool("pen");
       });
       widths.append(b);
       this.widthButtons.push(b);
@@ -70,14 +76,20 @@ export class Toolbar {
     this.redoButton = root.querySelector<HTMLButtonElement>("#redo")!;
     this.undoButton.addEventListener("click", () => actions.undo());
     this.redoButton.addEventListener("click", () => actions.redo());
-    const exportButton = root.querySelector<HTMLButtonElement>("#export")!;
     const clearButton = root.querySelector<HTMLButtonElement>("#clear")!;
-    exportButton.addEventListener("click", () => actions.exportPng());
+    root.querySelector<HTMLButtonElement>("#export")!.addEventListener("click", () => actions.exportPng());
+    root.querySelector<HTMLButtonElement>("#export-svg")!.addEventListener("click", () => actions.exportSvg());
     clearButton.addEventListener("click", () => actions.clear());
-    this.editButtons = [...this.toolButtons, ...this.swatches, ...this.widthButtons, clearButton];
+    const editTools = this.toolButtons.filter((b) => !VIEW_TOOLS.has(b.dataset.tool as ToolId));
+    this.editButtons = [...editTools, ...this.swatches, ...this.widthButtons, clearButton];
 
     style.onChange(() => this.render());
     this.render();
+  }
+
+  /** Tools usable now (a view-only board only pans and zooms). */
+  allows(id: ToolId): boolean {
+    return !this.readOnly || VIEW_TOOLS.has(id);
   }
 
   setTool(id: ToolId): void {

@@ -1,0 +1,191 @@
+/**
+ * Select: click an item (Shift-click adds or removes it) or drag a box around
+ * items, anyone's; drag the selection to move it; Delete removes it, Ctrl+D
+ * duplicates it; double-click a text to edit it. A move is one `move` op, a
+ * duplicate one `add` per copy: both sync like any edit and undo as one step.
+ */
+import type { Item } from "../../shared/protocol.js";
+import { translateItem } from "../../shared/item-layout.js";
+import { itemBounds, itemsInside, topmostHit, unionBounds } from "../board/item-geometry.js";
+import { paintItem } from "../canvas/item-painters.js";
+import type { Point, Rect } from "../canvas/viewport.js";
+import { randomId } from "../ids.js";
+import type { Tool, ToolHost } from "./tool.js";
+
+/** Hit tolerance in screen pixels. */
+const HIT_PX = 6;
+const DOUBLE_CLICK_MS = 400;
+/** Where a duplicate lands relative to its original (board pixels). */
+const DUPLICATE_OFFSET = 24;
+const SELECTION_COLOR = "#4c4ce0";
+
+type Drag = { kind: "move"; from: Point; to: Point } | { kind: "box"; from: Point; to: Point; additive: boolean };
+
+export class SelectTool implements Tool {
+  readonly id = "select" as const;
+  readonly cursor = "default";
+  readonly edits = true;
+  private selected = new Set<string>();
+  private drag: Drag | null = null;
+  private lastClick: { itemId: string; at: number } | null = null;
+
+  constructor(private readonly host: ToolHost) {}
+
+  /** Selected items still on the board, in paint order. */
+  selection(): Item[] {
+    return this.host.board.items().filter((i) => this.selected.has(i.id));
+  }
+
+  down(p: Point): void {
+    const r = HIT_PX / this.host.viewport.zoom;
+    const hit = topmostHit(this.host.board.items(), p.x, p.y, r);
+    const shift = this.host.modifiers.shift;
+    if (!hit) {
+      if (!shift) this.select([]);
+      this.drag = { kind: "box", from: p, to: p, additive: shift };
+      this.host.requestFrame();
+      return;
+    }
+    const now = Date.now();
+    const double = this.lastClick?.itemId === hit.id && now - this.lastClick.at < DOUBLE_CLICK_MS;
+    this.lastClick = { itemId: hit.id, at: now };
+    if (double && hit.kind === "text") {
+      this.select([]);
+      this.host.editText(hit);
+      return;
+    }
+    if (shift) {
+      const next = new Set(this.selected);
+      if (next.has(hit.id)) next.delete(hit.id);
+      else next.add(hit.id);
+      this.select([...next]);
+      if (!next.has(hit.id)) return;
+    } else if (!this.selected.has(hit.id)) {
+      this.select([hit.id]);
+    }
+    this.drag = { kind: "move", from: p, to: p };
+    this.host.requestFrame();
+  }
+
+  move(points: readonly Point[]): void {
+    const p = points[points.length - 1];
+    if (!this.drag || !p) return;
+    this.drag.to = p;
+    if (this.drag.kind === "move") this.host.hideItems(this.selected);
+    this.host.requestFrame();
+  }
+
+  up(p: Point): void {
+    const drag = this.drag;
+    if (!drag) return;
+    drag.to = p;
+    this.drag = null;
+    this.host.hideItems(null);
+    if (drag.kind === "box") {
+      const inside = itemsInside(this.host.board.items(), boxOf(drag.from, drag.to)).map((i) => i.id);
+      this.select(drag.additive ? [...this.selected, ...inside] : inside);
+    } else {
+      const dx = round(drag.to.x - drag.from.x);
+      const dy = round(drag.to.y - drag.from.y);
+      if (dx !== 0 || dy !== 0) {
+        const g = this.host.editor.gesture();
+        g.move(this.selection().map((i) => i.id), dx, dy);
+        g.end();
+      }
+    }
+    this.host.requestFrame();
+  }
+
+  cancel(): void {
+    if (this.drag) this.up(this.drag.to);
+  }
+
+  abandon(): void {
+    this.drag = null;
+    this.host.hideItems(null);
+    this.host.requestFrame();
+  }
+
+  deactivate(): void {
+    this.abandon();
+    this.select([]);
+  }
+
+  select(ids: readonly string[]): void {
+    this.selected = new Set(ids);
+    this.host.requestFrame();
+  }
+
+  selectAll(): void {
+    this.select(this.host.board.items().map((i) => i.id));
+  }
+
+  /** Removes the selection (one undo step). */
+  deleteSelection(): void {
+    const ids = this.selection().map((i) => i.id);
+    if (ids.length === 0) return;
+    const g = this.host.editor.gesture();
+    g.remove(ids);
+    g.end();
+    this.select([]);
+  }
+
+  /** Adds copies of the selection, a little down and right, and selects them (one undo step). */
+  duplicateSelection(): void {
+    const items = this.selection();
+    if (items.length === 0) return;
+    const g = this.host.editor.gesture();
+    const copies = items.map((i) => ({ ...translateItem(i, DUPLICATE_OFFSET, DUPLICATE_OFFSET), id: randomId(16) }));
+    for (const c of copies) g.add(c);
+    g.end();
+    this.select(copies.map((c) => c.id));
+  }
+
+  drawLive(ctx: CanvasRenderingContext2D): void {
+    const zoom = this.host.viewport.zoom;
+    const drag = this.drag;
+    const items = this.selection();
+    const dx = drag?.kind === "move" ? drag.to.x - drag.from.x : 0;
+    const dy = drag?.kind === "move" ? drag.to.y - drag.from.y : 0;
+    if (dx !== 0 || dy !== 0) {
+      ctx.save();
+      ctx.translate(dx, dy);
+      for (const item of items) paintItem(ctx, item);
+      ctx.restore();
+    }
+    ctx.save();
+    ctx.strokeStyle = SELECTION_COLOR;
+    ctx.lineWidth = 1.5 / zoom;
+    const pad = 4 / zoom;
+    if (items.length > 1) {
+      ctx.setLineDash([4 / zoom, 4 / zoom]);
+      for (const item of items) strokeRect(ctx, shift(itemBounds(item), dx, dy), pad);
+      ctx.setLineDash([]);
+    }
+    const all = unionBounds(items);
+    if (all) strokeRect(ctx, shift(all, dx, dy), pad * 2);
+    if (drag?.kind === "box") {
+      const b = boxOf(drag.from, drag.to);
+      ctx.fillStyle = "rgba(76, 76, 224, 0.08)";
+      ctx.fillRect(b.minX, b.minY, b.maxX - b.minX, b.maxY - b.minY);
+      strokeRect(ctx, b, 0);
+    }
+    ctx.restore();
+  }
+}
+
+function boxOf(a: Point, b: Point): Rect {
+  return { minX: Math.min(a.x, b.x), minY: Math.min(a.y, b.y), maxX: Math.max(a.x, b.x), maxY: Math.max(a.y, b.y) };
+}
+
+function shift(r: Rect, dx: number, dy: number): Rect {
+  return { minX: r.minX + dx, minY: r.minY + dy, maxX: r.maxX + dx, maxY: r.maxY + dy };
+}
+
+function strokeRect(ctx: CanvasRenderingContext2D, r: Rect, pad: number): void {
+  ctx.strokeRect(r.minX - pad, r.minY - pad, r.maxX - r.minX + 2 * pad, r.maxY - r.minY + 2 * pad);
+}
+
+function round(v: number): number {
+  return Math.round(v * 100) / 100;
+}
