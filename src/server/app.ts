@@ -8,6 +8,7 @@ import { BoardAccess, readOnlyDecision } from "./access/board-access.js";
 import { BoardService } from "./board/board-service.js";
 import { createBackend } from "./backend.js";
 import type { Config } from "./config.js";
+import { registerBoardSvgRoute } from "./http/board-svg-route.js";
 import { registerRoutes } from "./http/routes.js";
 import { registerSecurityHeaders } from "./http/security-headers.js";
 import { registerShareLinksRoute } from "./http/share-links-route.js";
@@ -74,6 +75,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
 
   registerSecurityHeaders(app);
   await registerRoutes(app, { staticDir: config.staticDir, readiness, nodeId: config.nodeId, access });
+  registerBoardSvgRoute(app, boards, access);
   registerShareLinksRoute(app, access);
   registerMetricsRoute(app, metrics, config.metricsToken);
   if (config.adminUi) await enableAdminUi(app, io, { ...config.adminUi, nodeId: config.nodeId });
