@@ -1,7 +1,7 @@
 /**
  * Paints the displayed board's items onto the scene canvas. A change that only
  * appends items (the usual case: a new stroke) paints just the new ones; anything
- * else (erase, undo, resize, pan, zoom) repaints what is in view.
+ * else (erase, undo, move, edit, resize, pan, zoom) repaints what is in view.
  */
 import type { Item } from "../../shared/protocol.js";
 import { itemBounds } from "../board/item-geometry.js";
@@ -44,9 +44,19 @@ export class SceneRenderer {
   }
 }
 
-/** Is `prev` the start of `next` (same item ids, same order), so only new items need painting? */
+/** Is `prev` the start of `next` (same items, same order), so only new items need painting? */
 function isPrefixOf(prev: readonly Item[], next: readonly Item[]): boolean {
   if (next.length < prev.length) return false;
-  for (let i = 0; i < prev.length; i++) if (prev[i].id !== next[i].id) return false;
+  for (let i = 0; i < prev.length; i++) if (!sameItem(prev[i], next[i])) return false;
   return true;
+}
+
+/**
+ * Items are immutable, so the same object is the same picture. A different object
+ * with the same id is either a moved or edited item (repaint) or the server's copy
+ * of one of our pending items, confirmed (identical: no repaint). Only the second
+ * case reaches the comparison of content, once per confirmed item.
+ */
+function sameItem(a: Item, b: Item): boolean {
+  return a === b || (a.id === b.id && JSON.stringify(a) === JSON.stringify(b));
 }
