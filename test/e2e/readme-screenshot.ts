@@ -1,6 +1,7 @@
 /**
  * Regenerates docs/screenshot.png: three people on one board, drawing with the
- * mouse through the real UI (one of them mid-stroke, so live ink and cursors show).
+ * mouse and keyboard through the real UI (rectangles, arrows and text from the
+ * tools, freehand ink, one person mid-stroke so live ink and cursors show).
  *
  *   npm run build && npx tsx test/e2e/readme-screenshot.ts
  */
@@ -81,7 +82,22 @@ function wave(x0: number, x1: number, y: number, amp: number, period: number): P
 
 async function pick(page: Page, color: string, width: string): Promise<void> {
   await page.getByRole("button", { name: color, exact: true }).click();
-  await page.getByRole("button", { name: new RegExp(`^${width} stroke`) }).click();
+  await page.getByRole("button", { name: new RegExp(`^${width} \\(`) }).click();
+}
+
+async function dragShape(page: Page, key: string, from: Pt, to: Pt): Promise<void> {
+  await page.keyboard.press(key);
+  await page.mouse.move(...from);
+  await page.mouse.down();
+  await page.mouse.move(...to, { steps: 6 });
+  await page.mouse.up();
+}
+
+async function typeText(page: Page, at: Pt, text: string): Promise<void> {
+  await page.keyboard.press("t");
+  await page.mouse.click(...at);
+  await page.keyboard.type(text);
+  await page.keyboard.press("Escape");
 }
 
 async function draw(page: Page, pts: Pt[], { release = true } = {}): Promise<void> {
@@ -107,21 +123,21 @@ try {
   const linus = await join("Linus");
   const grace = await join("Grace");
 
-  // Ada: a three-step diagram.
-  const boxes: [number, string][] = [
-    [330, "Blue"],
-    [640, "Green"],
-    [950, "Purple"],
+  // Ada: a three-step diagram, with the shape and text tools.
+  const boxes: [number, string, string][] = [
+    [330, "Blue", "Sketch"],
+    [640, "Green", "Share"],
+    [950, "Purple", "Ship it"],
   ];
-  for (const [cx, color] of boxes) {
+  for (const [cx, color, label] of boxes) {
     await pick(ada, color, "Medium");
-    await draw(ada, wobble(roundedBox(cx, 330, 210, 120, 26), 1.1, cx));
+    await dragShape(ada, "r", [cx - 105, 270], [cx + 105, 390]);
+    await pick(ada, "Black", "Medium");
+    await typeText(ada, [cx - label.length * 7.5, 330], label);
   }
   await pick(ada, "Black", "Medium");
-  for (const x of [435, 745]) {
-    await draw(ada, wobble(line([x + 14, 330], [x + 86, 330]), 0.6, x));
-    await draw(ada, wobble(line([x + 70, 316], [x + 88, 330], 3), 0.4, x + 1).concat(wobble(line([x + 88, 330], [x + 70, 344], 3), 0.4, x + 2)));
-  }
+  for (const x of [435, 745]) await dragShape(ada, "a", [x + 14, 330], [x + 88, 330]);
+  await ada.keyboard.press("p");
   await pick(ada, "Orange", "Bold");
   await draw(ada, wave(230, 1050, 430, 7, 110));
 
