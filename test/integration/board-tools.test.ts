@@ -1,10 +1,12 @@
 /**
  * Shapes, texts, moves and edits on a real node with real socket.io clients: each
  * new operation reaches the other client, is refused when malformed, survives a
- * restart, undoes with its inverse op, and catches up after a reconnect. Then the
- * board as SVG at GET /b/<id>.svg.
+ * restart, undoes with its inverse op, and catches up after a reconnect; the same
+ * across the nodes of a cluster, through a failover. Then the board as SVG at
+ * GET /b/<id>.svg.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLocalCluster } from "../../scripts/local-cluster.js";
 import { BoardAccess } from "../../src/server/access/board-access.js";
 import { SVG_CSP, boardSvgPath } from "../../src/server/http/board-svg-route.js";
 import { LIMITS, type BoardOp, type Item } from "../../src/shared/protocol.js";
@@ -132,6 +134,33 @@ describe("restart", () => {
       late.close();
     } finally {
       await second.stop();
+    }
+  });
+});
+
+describe("cluster mode", () => {
+  it("syncs shapes, texts, moves and edits across nodes, survives the loss of the node that took them, and renders on any node", async () => {
+    const c = await startLocalCluster({ routing: "cookie", nodes: 2 });
+    try {
+      const board = newId();
+      const a = await connect(c.nodes[0].url, board, { reconnection: false });
+      const b = await connect(c.nodes[1].url, board);
+      clients.push(a, b);
+      const rect = shapeOp("rect", [0, 0, 40, 40]);
+      const text = textOp("across nodes");
+      await submitAll(a, [rect, text, moveOp([rect.item.id], 10, 0), editOp(text.item.id, "across the cluster")]);
+      await b.waitForHead(4);
+      expect(b.model.visibleItems()).toEqual(a.model.visibleItems());
+      await c.nodes[0].kill();
+      // The undo of the edit, from the other node, after the first is gone.
+      expect(await b.submit(editOp(text.item.id, "across nodes"))).toMatchObject({ ok: true, seq: 5 });
+      const late = await connect(c.nodes[1].url, board);
+      clients.push(late);
+      expect(late.model.visibleItems()).toEqual([{ ...rect.item, x1: 10, x2: 50 }, text.item]);
+      const svg = await (await fetch(`${c.nodes[1].url}${boardSvgPath(board)}`)).text();
+      expect(svg).toContain(">across nodes</tspan>");
+    } finally {
+      await c.stop();
     }
   });
 });
