@@ -3,7 +3,6 @@
  * see it (session affinity, spread over nodes, websockets, strokes crossing
  * nodes, latency), and says in plain words what is wrong.
  */
-import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { HEALTH_PATH, NODE_HEADER } from "../shared/constants.js";
 import {
@@ -16,6 +15,7 @@ import {
   type Reach,
 } from "./doctor/diagnose.js";
 import { runPollingProbe } from "./doctor/polling-probe.js";
+import { scratchBoards } from "./doctor/scratch-boards.js";
 import { runStrokeProbe } from "./doctor/stroke-probe.js";
 
 export interface DoctorOptions {
@@ -45,10 +45,6 @@ export interface DoctorReport {
   observations: Observations;
 }
 
-function scratchBoard(): string {
-  return `doctor-${randomBytes(9).toString("base64url")}`;
-}
-
 async function checkReach(base: URL, timeoutMs: number): Promise<Reach> {
   const started = performance.now();
   try {
@@ -71,16 +67,19 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     reach: await checkReach(base, timeoutMs),
     polling: [],
     stroke: null,
+    signedLinks: false,
     expectNodes: opts.expectNodes,
     deliveryTimeoutMs,
   };
   if (observations.reach.ok) {
+    const boards = await scratchBoards(base, timeoutMs);
+    observations.signedLinks = boards.signedLinks;
     // One session after another, each with its own cookies and board, like separate browsers.
     for (let i = 0; i < (opts.sessions ?? 6); i++) {
-      observations.polling.push(await runPollingProbe(base, scratchBoard(), { roundTrips: opts.roundTrips ?? 3, timeoutMs }));
+      observations.polling.push(await runPollingProbe(base, await boards.next(), { roundTrips: opts.roundTrips ?? 3, timeoutMs }));
     }
     const websocketClients = opts.websocketClients ?? 4;
-    observations.stroke = await runStrokeProbe(base, scratchBoard(), {
+    observations.stroke = await runStrokeProbe(base, await boards.next(), {
       websocketClients,
       maxWebsocketClients: Math.max(websocketClients, 9),
       upgradeClients: opts.upgradeClients ?? 2,

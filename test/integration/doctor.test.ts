@@ -64,6 +64,17 @@ describe("doctor on a single node", () => {
     expect((await doctor(node.url, "--sessions", "many")).stderr).toMatch(/--sessions takes a whole number/);
   });
 
+  it("passes with access control on, opening its test boards through the signed links GET / hands out", async () => {
+    const guarded = await startServer({ env: { ACCESS_SECRET: "doctor-test-secret-0123456789abcdef" } });
+    started.push(guarded);
+    const { run, report } = await doctorJson(guarded.url, "--sessions", "2", "--ws-clients", "2", "--upgrade-clients", "1");
+    expect(run.code, JSON.stringify(report.findings, null, 2)).toBe(0);
+    expect(report.findings[0].message).toMatch(/access control on: test boards opened through signed links/);
+    expect(report.observations.polling.every((p) => p.completed && !p.board.startsWith("doctor-"))).toBe(true);
+    // The tokens stay out of the report.
+    expect(run.stdout).not.toMatch(/edit\.[A-Za-z0-9_-]{43}/);
+  });
+
   it("fails, saying so, when nothing answers", async () => {
     const gone = await startServer();
     await gone.stop();

@@ -50,6 +50,7 @@ function observe(partial: Partial<Observations>): Observations {
     reach: { ok: true, status: 200, node: "node1", ms: 2 },
     polling: [session(["node1", "node1", "node1"]), session(["node2", "node2", "node2"]), session(["node3", "node3", "node3"])],
     stroke: stroke(["node1", "node2", "node3", "node1"]),
+    signedLinks: false,
     deliveryTimeoutMs: 3000,
     ...partial,
   };

@@ -28,6 +28,8 @@ export interface Observations {
   reach: Reach;
   polling: PollingProbeResult[];
   stroke: StrokeProbeResult | null;
+  /** Access control is on: the scratch boards came as signed links from `GET /`. */
+  signedLinks: boolean;
   /** Fail unless sessions reach at least this many distinct nodes. */
   expectNodes?: number;
   deliveryTimeoutMs: number;
@@ -94,7 +96,8 @@ export function diagnose(o: Observations): Finding[] {
       `responses carry no ${NODE_HEADER} header: the URL does not lead to meshboard nodes, or a proxy strips the header, so the doctor cannot tell which node served what`,
     );
   } else {
-    add("reach", "ok", `health check answered by ${o.reach.node} in ${ms(o.reach.ms)}`);
+    const access = o.signedLinks ? " (access control on: test boards opened through signed links from GET /)" : "";
+    add("reach", "ok", `health check answered by ${o.reach.node} in ${ms(o.reach.ms)}${access}`);
   }
 
   const pollingDisabled = o.polling.length > 0 && o.polling.every((p) => p.engineCode === 0 && p.requests.length === 1);

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { BOARD_QUERY_PARAM } from "../../shared/constants.js";
 import { PROTOCOL_VERSION, type HandshakeAuth } from "../../shared/protocol.js";
 import { PollingError, PollingSession, type RequestRecord } from "./polling-session.js";
+import type { ScratchBoard } from "./scratch-boards.js";
 
 export interface PollingProbeResult {
   board: string;
@@ -34,7 +35,11 @@ export function newClientId(): string {
   return randomBytes(12).toString("base64url");
 }
 
-export async function runPollingProbe(base: URL, board: string, opts: { roundTrips: number; timeoutMs: number }): Promise<PollingProbeResult> {
+export async function runPollingProbe(
+  base: URL,
+  { board, token }: ScratchBoard,
+  opts: { roundTrips: number; timeoutMs: number },
+): Promise<PollingProbeResult> {
   const session = new PollingSession(base, { [BOARD_QUERY_PARAM]: board }, opts.timeoutMs);
   const result: PollingProbeResult = {
     board,
@@ -64,7 +69,7 @@ export async function runPollingProbe(base: URL, board: string, opts: { roundTri
   try {
     await session.open();
     result.handshakeNode = session.requests[0]?.node ?? null;
-    const auth: HandshakeAuth = { protocol: PROTOCOL_VERSION, clientId: newClientId(), name: "meshboard doctor" };
+    const auth: HandshakeAuth = { protocol: PROTOCOL_VERSION, clientId: newClientId(), name: "meshboard doctor", token };
     await session.post([`40${JSON.stringify(auth)}`]);
     const connect = await receive((p) => p.startsWith("0") || p.startsWith("4"));
     if (connect.startsWith("4")) {

@@ -15,6 +15,7 @@ import {
   type ServerToClientEvents,
 } from "../../shared/protocol.js";
 import { newClientId } from "./polling-probe.js";
+import type { ScratchBoard } from "./scratch-boards.js";
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -67,12 +68,12 @@ interface Live {
   arrivals: Map<string, number>;
 }
 
-function connectClient(base: URL, board: string, kind: ProbeClient["kind"], timeoutMs: number): Promise<Live> {
+function connectClient(base: URL, { board, token }: ScratchBoard, kind: ProbeClient["kind"], timeoutMs: number): Promise<Live> {
   const started = performance.now();
   const socket: ClientSocket = io(base.origin, {
     path: SOCKET_PATH,
     query: { [BOARD_QUERY_PARAM]: board },
-    auth: { protocol: PROTOCOL_VERSION, clientId: newClientId(), name: "meshboard doctor" },
+    auth: { protocol: PROTOCOL_VERSION, clientId: newClientId(), name: "meshboard doctor", token },
     transports: kind === "websocket" ? ["websocket"] : ["polling", "websocket"],
     upgrade: kind === "upgrade",
     // Keep cookies like a browser (the balancer's affinity cookie).
@@ -168,7 +169,7 @@ async function draw(drawer: Live, others: Live[], opts: StrokeProbeOptions): Pro
   return result;
 }
 
-export async function runStrokeProbe(base: URL, board: string, opts: StrokeProbeOptions): Promise<StrokeProbeResult> {
+export async function runStrokeProbe(base: URL, board: ScratchBoard, opts: StrokeProbeOptions): Promise<StrokeProbeResult> {
   const live: Live[] = [];
   try {
     const connect = (kind: ProbeClient["kind"], n: number) =>
@@ -188,7 +189,7 @@ export async function runStrokeProbe(base: URL, board: string, opts: StrokeProbe
       const drawer = joined.find((l) => l.info.node === node)!;
       strokes.push(await draw(drawer, joined.filter((l) => l !== drawer), opts));
     }
-    return { board, clients: live.map((l) => l.info), strokes };
+    return { board: board.board, clients: live.map((l) => l.info), strokes };
   } finally {
     for (const l of live) l.socket.disconnect();
   }
