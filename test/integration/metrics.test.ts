@@ -203,8 +203,6 @@ describe("GET /metrics in cluster mode", () => {
       await waitFor(async () => (await metric(n1, "meshboard_redis_connected")) === 0 && (await metric(n2, "meshboard_redis_connected")) === 0, {
         what: "redis_connected 0 on both nodes",
       });
-      await c.redis.restart();
-      await waitFor(async () => (await metric(n1, "meshboard_redis_connected")) === 1, { what: "redis_connected back to 1", timeoutMs: 20_000 });
     } finally {
       await c.stop();
     }
