@@ -60,6 +60,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   io.engine.on("headers", (headers: Record<string, string>) => {
     headers[NODE_HEADER] = config.nodeId;
   });
+  io.engine.on("connection_error", (err: { code: number }) => metrics.transportError(err.code));
   backend.attachAdapter?.(io);
   countAdapterTraffic(io.of("/").adapter, metrics);
   metrics.observe({ sockets: () => io.of("/").sockets.size, boards: () => localBoardCount(io) });

@@ -74,6 +74,9 @@ describe("GET /metrics", () => {
     const late = await connect(server.url, boardA);
     clients.push(late);
     await refusedHandshake();
+    // What a balancer without affinity causes: a polling request for a session this node does not know.
+    expect((await fetch(`${server.url}/socket.io/?EIO=4&transport=polling&sid=elsewhere`)).status).toBe(400);
+    expect((await fetch(`${server.url}/socket.io/?EIO=4&transport=carrier-pigeon`)).status).toBe(400);
 
     const m = await scrape(server.url);
     expect(m.get(series("meshboard_connected_sockets"))).toBe(4);
@@ -89,6 +92,9 @@ describe("GET /metrics", () => {
     expect(m.get(series("meshboard_events_rejected_total", 'event="unknown",reason="unknown_event"'))).toBe(1);
     expect(m.get(series("meshboard_events_rejected_total", 'event="draft",reason="invalid_payload"'))).toBe(1);
     expect(m.get(series("meshboard_handshakes_refused_total", 'reason="protocol_mismatch"'))).toBe(1);
+    expect(m.get(series("meshboard_transport_errors_total", 'reason="session_id_unknown"'))).toBe(1);
+    expect(m.get(series("meshboard_transport_errors_total", 'reason="transport_unknown"'))).toBe(1);
+    expect(m.get(series("meshboard_transport_errors_total", 'reason="forbidden"'))).toBe(0);
     expect(m.get(series("meshboard_op_ack_seconds_count"))).toBe(5);
     expect(m.get(series("meshboard_op_ack_seconds_bucket", 'le="+Inf"'))).toBe(5);
     expect(m.get(series("meshboard_op_ack_seconds_sum"))).toBeGreaterThan(0);

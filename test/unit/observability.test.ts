@@ -38,6 +38,8 @@ describe("NodeMetrics", () => {
     m.eventRejected("draft", "read_only");
     m.eventRejected("explode", "unknown_event");
     m.handshakeRefused("protocol_mismatch");
+    m.transportError(1);
+    m.transportError(99);
     m.opAcknowledged(performance.now() - 3);
     m.adapterPublished.inc();
     m.watchRedis(() => sockets > 0);
@@ -58,6 +60,8 @@ describe("NodeMetrics", () => {
     // Rare combinations appear only once they happen.
     expect([...s.keys()].filter((k) => k.startsWith("meshboard_events_rejected_total"))).toHaveLength(2);
     expect(s.get('meshboard_handshakes_refused_total{reason="protocol_mismatch",node="node-7"}')).toBe(1);
+    expect(s.get('meshboard_transport_errors_total{reason="session_id_unknown",node="node-7"}')).toBe(1);
+    expect([...s.keys()].filter((k) => k.startsWith("meshboard_transport_errors_total"))).toHaveLength(6);
     expect(s.get('meshboard_op_ack_seconds_count{node="node-7"}')).toBe(1);
     expect(s.get('meshboard_op_ack_seconds_bucket{le="0.001",node="node-7"}')).toBe(0);
     expect(s.get('meshboard_op_ack_seconds_bucket{le="0.005",node="node-7"}')).toBe(1);

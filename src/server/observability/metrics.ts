@@ -22,6 +22,21 @@ export const OP_TYPES: readonly OpType[] = boardOpSchema.options.map((o) => o.sh
 /** Client events other than `op` that can be refused, plus events the protocol does not know. */
 export const REFUSABLE_EVENTS: readonly string[] = [...Object.keys(clientEventSchemas).filter((e) => e !== "op"), "unknown"];
 
+/**
+ * Engine.IO's refusals of HTTP requests, by its error code. `session_id_unknown`
+ * is the signature of lost session affinity: a request of a polling session
+ * reached a node that did not create the session.
+ */
+export const TRANSPORT_ERRORS = [
+  "transport_unknown",
+  "session_id_unknown",
+  "bad_handshake_method",
+  "bad_request",
+  "forbidden",
+  "unsupported_protocol_version",
+] as const;
+export type TransportError = (typeof TRANSPORT_ERRORS)[number];
+
 /** Acknowledgement latency buckets, seconds: a local append is ~1 ms, a Redis round trip a few. */
 const ACK_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -79,6 +94,7 @@ export class NodeMetrics {
   private readonly opsRejected: Record<ErrorCode, Tally>;
   private readonly eventsRejected = new Map<string, Record<ErrorCode, Tally>>();
   private readonly handshakesRefused: Record<ErrorCode, Tally>;
+  private readonly transportErrors: Record<TransportError, Tally>;
   private readonly ackSeconds: Histogram;
   /** Messages this node's cross-node adapter sent to / took from Redis. */
   readonly adapterPublished: Tally;
@@ -155,6 +171,16 @@ export class NodeMetrics {
     this.handshakesRefused = tallies(handshakes, "reason", ERROR_CODES);
     tallyCounter(registry, `${METRIC_PREFIX}handshakes_refused_total`, "Socket.IO connections refused at the handshake, by reason.", ["reason"], handshakes);
 
+    const transport: Series = [];
+    this.transportErrors = tallies(transport, "reason", TRANSPORT_ERRORS);
+    tallyCounter(
+      registry,
+      `${METRIC_PREFIX}transport_errors_total`,
+      "HTTP requests Engine.IO refused, by reason; session_id_unknown means a polling session's request reached the wrong node (lost affinity).",
+      ["reason"],
+      transport,
+    );
+
     this.ackSeconds = new Histogram({
       name: `${METRIC_PREFIX}op_ack_seconds`,
       help: "Time from receiving a valid operation to acknowledging it (sequencing and storage included).",
@@ -209,6 +235,12 @@ export class NodeMetrics {
 
   handshakeRefused(reason: ErrorCode): void {
     this.handshakesRefused[reason]?.inc();
+  }
+
+  /** `code` is Engine.IO's error code (0 transport unknown, 1 session id unknown, …). */
+  transportError(code: number): void {
+    const reason = TRANSPORT_ERRORS[code];
+    if (reason) this.transportErrors[reason].inc();
   }
 
   /** Records the time since `startedMs` (a performance.now() value). */
