@@ -61,8 +61,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
     headers[NODE_HEADER] = config.nodeId;
   });
   io.engine.on("connection_error", (err: { code: number }) => metrics.transportError(err.code));
-  backend.attachAdapter?.(io);
-  countAdapterTraffic(io.of("/").adapter, metrics);
+  backend.attachAdapter?.(io, () => countAdapterTraffic(io.of("/").adapter, metrics));
   metrics.observe({ sockets: () => io.of("/").sockets.size, boards: () => localBoardCount(io) });
   // The cluster backend registers its Redis connections as the readiness dependency "redis".
   if (config.redisUrl) metrics.watchRedis(() => !readiness.failing().includes("redis"));
