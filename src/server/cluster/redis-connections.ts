@@ -5,6 +5,7 @@
 import { EventEmitter } from "node:events";
 import { createClient, createCluster } from "redis";
 import type { Logger } from "../observability/logger.js";
+import { reviveStalledReconnects, type ReconnectingClient } from "./stalled-reconnects.js";
 
 type Client = ReturnType<typeof createClient> | ReturnType<typeof createCluster>;
 
@@ -100,6 +101,8 @@ export function connectRedis(redisUrl: string, log: Logger): RedisConnections {
       );
     connect();
   }
+  // Between two events of a reconnect loop there are at most 2 s (backoff, or the connect timeout): 4 s of silence is a stall.
+  const stopWatching = clients.map((c) => reviveStalledReconnects(c as unknown as ReconnectingClient, log, { stallMs: 4_000, settleMs: 2_100 }));
   health.on("up", () => {
     lastErrorLog = 0;
     log.info({ redis: where }, "Redis connected");
@@ -111,6 +114,7 @@ export function connectRedis(redisUrl: string, log: Logger): RedisConnections {
     sub,
     health,
     close: async () => {
+      for (const stop of stopWatching) stop();
       await Promise.all(clients.map((c) => (c.isOpen ? c.close().catch(() => undefined) : undefined)));
     },
   };
