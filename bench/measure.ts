@@ -1,0 +1,248 @@
+/** Runs one scenario against one system and measures it. */
+import { readFileSync, rmSync, existsSync } from "node:fs";
+import path from "node:path";
+import { sleep } from "./lib/clock.js";
+import { CpuMeter } from "./lib/proc-cpu.js";
+import { RedisMeter } from "./lib/redis-info.js";
+import { LoadPool } from "./load/pool.js";
+import type { ClientSpec, WorkerPlan } from "./load/messages.js";
+import type { Routing } from "../scripts/local-cluster.js";
+import type { ConnectionsScenario, LoadScenario, Scenario, Timing } from "./scenarios.js";
+import { BENCH_BUILD, startSystem, type RunningSystem, type SystemName } from "./systems.js";
+
+const WORKER = path.join(BENCH_BUILD, "load/worker.js");
+
+export interface LoadResult {
+  routing: string;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  delivered_points_per_s: number;
+  offered_points_per_s: number;
+  cpu_s_per_million_points: number;
+  /** Server-side CPU seconds over the window, by role. */
+  cpu_s: Record<string, number>;
+  /** Server-side cores busy on average. */
+  server_cores: number;
+  generator_cores: number;
+  frames_per_s: number;
+  points_per_frame: number;
+  redis_messages_per_s: number;
+  redis_bytes_per_s: number;
+  clients: number;
+  failed_clients: number;
+  disconnects: number;
+  commits_acked: number;
+  commits_failed: number;
+  window_s: number;
+}
+
+export interface ConnectionsResult {
+  sockets: number;
+  failed: number;
+  heap_bytes_per_socket: number;
+  rss_bytes_per_socket: number;
+  connect_per_s: number;
+}
+
+/** What a run may vary for meshboard (levers) besides the scenario. */
+export interface LoadKnobs {
+  /** Pointer samples per draft the meshboard client sends (1: one per frame at 60 Hz). */
+  samplesPerDraft: number;
+  parser: WorkerPlan["parser"];
+  commitStrokes: boolean;
+  /** Extra environment for meshboard nodes. */
+  env?: Record<string, string>;
+  /** Overrides the scenario's routing for meshboard. */
+  routing?: Routing;
+  /** Clients connect but nobody draws: what the systems cost at rest. */
+  idle?: boolean;
+}
+
+function plan(scenario: LoadScenario, url: string): ClientSpec[] {
+  const specs: ClientSpec[] = [];
+  for (let b = 0; b < scenario.boards; b++) {
+    const board = `bench-${scenario.name}-${b}`;
+    for (let m = 0; m < scenario.membersPerBoard; m++) specs.push({ url, board, draws: m < scenario.drawersPerBoard });
+  }
+  return specs;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const round = (v: number, digits = 2) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null) as number;
+
+/** Whether the levers (knobs) apply to this system. */
+export const tunable = (system: SystemName) => system === "meshboard" || system === "lab";
+
+/** The balancer routing a system gets in a scenario. */
+export function routingFor(system: SystemName, scenario: Scenario, knobs: LoadKnobs): Routing {
+  if (tunable(system) && knobs.routing) return knobs.routing;
+  if (scenario.kind === "connections" || system === "floor") return "cookie";
+  return tunable(system) ? scenario.routing.meshboard : scenario.routing.baseline;
+}
+
+/** Starts a system for one measurement and stops it afterwards. */
+export async function withSystem<T>(system: SystemName, routing: Routing, knobs: LoadKnobs, run: (sys: RunningSystem) => Promise<T>): Promise<T> {
+  const sys = await startSystem(system, { routing, nodes: 3, env: tunable(system) ? knobs.env : undefined });
+  try {
+    return await run(sys);
+  } finally {
+    await sys.stop();
+  }
+}
+
+export async function runLoad(
+  sys: RunningSystem,
+  scenario: LoadScenario,
+  timing: Timing,
+  knobs: LoadKnobs,
+  log: (s: string) => void,
+): Promise<LoadResult> {
+  const system = sys.name;
+  const tuned = tunable(system);
+  let pool: LoadPool | undefined;
+  try {
+    const clients = plan(scenario, sys.url);
+    const started = Date.now();
+    const res = await LoadPool.start(
+      WORKER,
+      timing.workers,
+      {
+        protocol: sys.protocol,
+        pointerHz: scenario.pointerHz,
+        samplesPerDraft: tuned ? knobs.samplesPerDraft : 1,
+        strokePoints: 120,
+        commitStrokes: knobs.commitStrokes,
+        parser: knobs.parser,
+        connectConcurrency: timing.connectConcurrency,
+        connectTimeoutMs: 15_000,
+      },
+      clients,
+    );
+    pool = res.pool;
+    log(`  ${system}: ${res.connect.ok}/${clients.length} clients in ${((Date.now() - started) / 1000).toFixed(1)} s${res.connect.failed ? ` (${res.connect.failed} failed: ${res.connect.errors.join("; ")})` : ""}`);
+    if (!knobs.idle) pool.draw(true);
+    await sleep(timing.warmupS * 1000);
+    const cpu = new CpuMeter(sys.cpuGroups);
+    const redis = sys.redisUrl ? new RedisMeter(sys.redisUrl) : null;
+    await redis?.begin();
+    cpu.begin();
+    const t0 = performance.now();
+    await pool.mark();
+    await sleep(timing.windowS * 1000);
+    const stats = await pool.mark();
+    const cpuS = cpu.end();
+    const windowS = (performance.now() - t0) / 1000;
+    const traffic = await redis?.end();
+    pool.draw(false);
+    const dead = Object.values(sys.cpuGroups).flat().filter((pid) => !alive(pid));
+    if (dead.length) throw new Error(`server process(es) ${dead.join(", ")} died during the run`);
+
+    const drawers = scenario.boards * scenario.drawersPerBoard;
+    const connectedShare = res.connect.ok / clients.length;
+    const offered = drawers * scenario.pointerHz * (scenario.membersPerBoard - 1) * connectedShare;
+    const total = Object.values(cpuS).reduce((a, b) => a + b, 0);
+    return {
+      routing: sys.routing,
+      p50_ms: round(stats.latency.percentile(50)),
+      p95_ms: round(stats.latency.percentile(95)),
+      p99_ms: round(stats.latency.percentile(99)),
+      max_ms: round(stats.latency.max),
+      delivered_points_per_s: Math.round(stats.points / windowS),
+      offered_points_per_s: Math.round(offered),
+      cpu_s_per_million_points: round(stats.points ? (total / stats.points) * 1e6 : NaN),
+      cpu_s: Object.fromEntries(Object.entries(cpuS).map(([k, v]) => [k, round(v)])),
+      server_cores: round(total / windowS),
+      generator_cores: round(stats.generatorCpuS / windowS),
+      frames_per_s: Math.round(stats.frames / windowS),
+      points_per_frame: round(stats.points / Math.max(1, stats.frames)),
+      redis_messages_per_s: traffic ? Math.round(traffic.publishes / windowS) : 0,
+      redis_bytes_per_s: traffic ? Math.round((traffic.bytes_in + traffic.bytes_out) / windowS) : 0,
+      clients: res.connect.ok,
+      failed_clients: res.connect.failed,
+      disconnects: stats.disconnects,
+      commits_acked: stats.commitsAcked,
+      commits_failed: stats.commitsFailed,
+      window_s: round(windowS),
+    };
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** Asks the heap probe in `pid` for its memory figures (after a full GC). */
+async function heapOf(dir: string, pid: number): Promise<{ heapUsed: number; rss: number }> {
+  const file = path.join(dir, `${pid}.json`);
+  rmSync(file, { force: true });
+  process.kill(pid, "SIGUSR2");
+  const deadline = Date.now() + 15_000;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`heap probe in ${pid} did not answer`);
+    await sleep(50);
+  }
+  return JSON.parse(readFileSync(file, "utf8"));
+}
+
+/**
+ * Idle sockets on one node: connects a tenth of them, reads the heap, connects
+ * the rest, reads it again; the per-socket figure is the slope, so the node's
+ * fixed costs do not flatter it.
+ */
+export async function runConnections(
+  sys: RunningSystem,
+  scenario: ConnectionsScenario,
+  timing: Timing,
+  knobs: Pick<LoadKnobs, "parser">,
+  log: (s: string) => void,
+): Promise<ConnectionsResult> {
+  const system = sys.name;
+  const dir = sys.heapDir;
+  const pools: LoadPool[] = [];
+  try {
+    const node = sys.nodes[0];
+    const specs = (from: number, to: number): ClientSpec[] =>
+      Array.from({ length: to - from }, (_, i) => ({ url: node.url, board: `idle-${Math.floor((from + i) / scenario.membersPerBoard)}`, draws: false }));
+    const base = {
+      protocol: sys.protocol,
+      pointerHz: 60,
+      samplesPerDraft: 1,
+      strokePoints: 120,
+      commitStrokes: false,
+      parser: knobs.parser,
+      connectConcurrency: timing.connectConcurrency * 2,
+      connectTimeoutMs: 30_000,
+    };
+    const first = Math.max(1, Math.round(scenario.sockets / 10));
+    const a = await LoadPool.start(WORKER, timing.workers, base, specs(0, first));
+    pools.push(a.pool);
+    await sleep(timing.settleS * 1000);
+    const h1 = await heapOf(dir, node.pid);
+    const started = Date.now();
+    const b = await LoadPool.start(WORKER, timing.workers, base, specs(first, scenario.sockets));
+    pools.push(b.pool);
+    const connectS = (Date.now() - started) / 1000;
+    await sleep(timing.settleS * 1000);
+    const h2 = await heapOf(dir, node.pid);
+    const ok = a.connect.ok + b.connect.ok;
+    const added = b.connect.ok;
+    log(`  ${system}: ${ok}/${scenario.sockets} idle sockets on one node${b.connect.failed + a.connect.failed ? ` (${a.connect.failed + b.connect.failed} failed: ${[...a.connect.errors, ...b.connect.errors].slice(0, 3).join("; ")})` : ""}`);
+    return {
+      sockets: ok,
+      failed: a.connect.failed + b.connect.failed,
+      heap_bytes_per_socket: added ? Math.round((h2.heapUsed - h1.heapUsed) / added) : NaN,
+      rss_bytes_per_socket: added ? Math.round((h2.rss - h1.rss) / added) : NaN,
+      connect_per_s: Math.round(added / connectS),
+    };
+  } finally {
+    for (const p of pools) await p.close();
+  }
+}
