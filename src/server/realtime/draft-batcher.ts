@@ -1,0 +1,138 @@
+/**
+ * Per-board batching of in-progress ink. A watcher's cost is paid per frame
+ * (balancer, WebSocket, Socket.IO, Redis), not per point, so drafts arriving on
+ * this node for one board wait up to `flushMs` and leave as one message. Drafts
+ * of one item from one session that follow each other are merged into a single
+ * draft, so a lone drawer's batch is still one plain `draft`.
+ *
+ * One timer serves every board of the node: all boards flush together, so the
+ * node, the balancer and Redis see one burst of writes per interval instead of
+ * a wake-up per board (on a loaded machine, wake-ups cost more than bytes).
+ */
+import { LIMITS, type PeerDraft } from "../../shared/protocol.js";
+import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
+
+/** How long a draft may wait for others of its board: a frame or two, well inside the latency budget. */
+export const DRAFT_FLUSH_MS = 33;
+
+export interface DraftFlush<S> {
+  boardId: string;
+  /** In arrival order; contiguous drafts of one item merged. */
+  drafts: PeerDraft[];
+  /** Local sockets whose drafts are in the batch, by session id: they must not get their own back. */
+  senders: ReadonlyMap<string, S>;
+}
+
+export interface DraftBatcherOptions<S> {
+  flushMs: number;
+  deliver(flush: DraftFlush<S>): void;
+  /** Injected in tests. */
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (timer: unknown) => void;
+}
+
+interface Pending<S> {
+  drafts: PeerDraft[];
+  senders: Map<string, S>;
+}
+
+export class DraftBatcher<S> {
+  private readonly boards = new Map<string, Pending<S>>();
+  private timer: unknown = undefined;
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (timer: unknown) => void;
+
+  constructor(private readonly options: DraftBatcherOptions<S>) {
+    this.setTimer =
+      options.setTimer ??
+      ((fn, ms) => {
+        const t = setTimeout(fn, ms);
+        t.unref();
+        return t;
+      });
+    this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout));
+  }
+
+  /** Boards with drafts waiting. */
+  get pendingBoards(): number {
+    return this.boards.size;
+  }
+
+  add(boardId: string, draft: PeerDraft, sender: S): void {
+    if (this.options.flushMs <= 0) {
+      this.options.deliver({ boardId, drafts: [draft], senders: new Map([[draft.sessionId, sender]]) });
+      return;
+    }
+    let pending = this.boards.get(boardId);
+    if (!pending) {
+      pending = { drafts: [], senders: new Map() };
+      this.boards.set(boardId, pending);
+      this.timer ??= this.setTimer(() => {
+        this.timer = undefined;
+        this.flushAll();
+      }, this.options.flushMs);
+    }
+    pending.senders.set(draft.sessionId, sender);
+    const previous = lastOf(pending.drafts, draft.sessionId);
+    if (previous && continues(previous.draft, draft)) {
+      // Copy on first merge: the caller's object may be shared.
+      const merged = previous.merged ? previous.draft : { ...previous.draft, points: [...previous.draft.points] };
+      for (const v of draft.points) merged.points.push(v);
+      pending.drafts[previous.index] = merged;
+      mergedDrafts.add(merged);
+      return;
+    }
+    pending.drafts.push(draft);
+  }
+
+  /** Delivers every board's waiting drafts now (the timer does; so may a shutdown). */
+  flushAll(): void {
+    if (this.timer !== undefined) {
+      this.clearTimer(this.timer);
+      this.timer = undefined;
+    }
+    const boards = [...this.boards];
+    this.boards.clear();
+    for (const [boardId, { drafts, senders }] of boards) this.options.deliver({ boardId, drafts, senders });
+  }
+}
+
+/** Drafts created by merging (owned by the batcher, safe to extend). */
+const mergedDrafts = new WeakSet<PeerDraft>();
+
+function lastOf(drafts: PeerDraft[], sessionId: string): { draft: PeerDraft; index: number; merged: boolean } | null {
+  for (let i = drafts.length - 1; i >= 0; i--) {
+    if (drafts[i].sessionId === sessionId) return { draft: drafts[i], index: i, merged: mergedDrafts.has(drafts[i]) };
+  }
+  return null;
+}
+
+/** `next` carries the points right after `prev`'s, for the same item drawn the same way. */
+function continues(prev: PeerDraft, next: PeerDraft): boolean {
+  return (
+    prev.points.length + next.points.length <= LIMITS.maxDraftPoints * 2 &&
+    prev.itemId === next.itemId &&
+    prev.color === next.color &&
+    prev.width === next.width &&
+    prev.from + prev.points.length / 2 === next.from
+  );
+}
+
+/**
+ * Sends a flush: everyone on the board except the senders gets the whole batch
+ * (serialised once for the room, and once per node it crosses); each sender
+ * gets the others' drafts, if any. One draft travels as `draft`, several as `drafts`.
+ */
+export function deliverDrafts(io: MeshServer, { boardId, drafts, senders }: DraftFlush<MeshSocket>): void {
+  const exceptIds: string[] = [];
+  for (const socket of senders.values()) exceptIds.push(socket.id);
+  const room = io.to(boardRoom(boardId)).except(exceptIds);
+  if (drafts.length === 1) room.emit("draft", drafts[0]);
+  else room.emit("drafts", drafts);
+  if (drafts.length === 1) return;
+  for (const [sessionId, socket] of senders) {
+    const others = drafts.filter((d) => d.sessionId !== sessionId);
+    if (others.length === 1) socket.emit("draft", others[0]);
+    else if (others.length > 1) socket.emit("drafts", others);
+  }
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import type { PeerDraft } from "../../src/shared/protocol.js";
+import { DraftBatcher, type DraftFlush } from "../../src/server/realtime/draft-batcher.js";
+
+function draft(sessionId: string, from: number, points: number[], itemId = `item-${sessionId}-1`): PeerDraft {
+  return { sessionId, itemId, color: "#1e1e1e", width: 2, from, points, t: 1000 + from };
+}
+
+/** A batcher on a hand-driven clock. */
+function harness(flushMs = 33) {
+  const flushed: Array<DraftFlush<string>> = [];
+  const timers = new Map<number, () => void>();
+  let next = 0;
+  const batcher = new DraftBatcher<string>({
+    flushMs,
+    deliver: (f) => flushed.push(f),
+    setTimer: (fn) => {
+      timers.set(++next, fn);
+      return next;
+    },
+    clearTimer: (t) => timers.delete(t as number),
+  });
+  const fire = () => {
+    const due = [...timers.values()];
+    timers.clear();
+    for (const fn of due) fn();
+  };
+  return { batcher, flushed, timers, fire };
+}
+
+describe("DraftBatcher", () => {
+  it("holds a board's drafts until the flush, then delivers them once", () => {
+    const { batcher, flushed, timers, fire } = harness();
+    batcher.add("b1", draft("alice", 0, [1, 1]), "sock-a");
+    batcher.add("b1", draft("bob", 0, [5, 5]), "sock-b");
+    expect(flushed).toHaveLength(0);
+    expect(timers.size).toBe(1);
+    fire();
+    expect(flushed).toHaveLength(1);
+    expect(flushed[0].boardId).toBe("b1");
+    expect(flushed[0].drafts.map((d) => d.sessionId)).toEqual(["alice", "bob"]);
+    expect([...flushed[0].senders]).toEqual([
+      ["alice", "sock-a"],
+      ["bob", "sock-b"],
+    ]);
+    expect(batcher.pendingBoards).toBe(0);
+  });
+
+  it("keeps boards apart, flushing them together on one timer", () => {
+    const { batcher, flushed, timers, fire } = harness();
+    batcher.add("b1", draft("alice", 0, [1, 1]), "a");
+    batcher.add("b2", draft("carol", 0, [2, 2]), "c");
+    expect(timers.size).toBe(1);
+    fire();
+    expect(flushed.map((f) => [f.boardId, f.drafts.length])).toEqual([
+      ["b1", 1],
+      ["b2", 1],
+    ]);
+  });
+
+  it("merges contiguous drafts of one item into one draft, keeping the first sample time", () => {
+    const { batcher, flushed, fire } = harness();
+    const first = draft("alice", 0, [1, 1]);
+    batcher.add("b1", first, "a");
+    batcher.add("b1", draft("alice", 1, [2, 2]), "a");
+    batcher.add("b1", draft("alice", 2, [3, 3, 4, 4]), "a");
+    fire();
+    expect(flushed[0].drafts).toEqual([{ ...first, points: [1, 1, 2, 2, 3, 3, 4, 4] }]);
+    // The caller's object is not modified.
+    expect(first.points).toEqual([1, 1]);
+  });
+
+  it("does not merge across a gap, another item or another session", () => {
+    const { batcher, flushed, fire } = harness();
+    batcher.add("b1", draft("alice", 0, [1, 1]), "a");
+    batcher.add("b1", draft("alice", 2, [3, 3]), "a"); // point 1 was lost
+    batcher.add("b1", draft("alice", 0, [9, 9], "item-alice-2"), "a");
+    batcher.add("b1", draft("bob", 3, [7, 7], "item-alice-2"), "b");
+    fire();
+    expect(flushed[0].drafts.map((d) => [d.sessionId, d.itemId, d.from, d.points.length])).toEqual([
+      ["alice", "item-alice-1", 0, 2],
+      ["alice", "item-alice-1", 2, 2],
+      ["alice", "item-alice-2", 0, 2],
+      ["bob", "item-alice-2", 3, 2],
+    ]);
+  });
+
+  it("starts a new batch after a flush", () => {
+    const { batcher, flushed, fire } = harness();
+    batcher.add("b1", draft("alice", 0, [1, 1]), "a");
+    fire();
+    batcher.add("b1", draft("alice", 1, [2, 2]), "a");
+    fire();
+    expect(flushed.map((f) => f.drafts[0].from)).toEqual([0, 1]);
+  });
+
+  it("delivers at once when batching is off", () => {
+    const { batcher, flushed, timers } = harness(0);
+    batcher.add("b1", draft("alice", 0, [1, 1]), "a");
+    expect(flushed).toHaveLength(1);
+    expect(timers.size).toBe(0);
+  });
+
+  it("flushAll delivers every waiting board", () => {
+    const { batcher, flushed, timers } = harness();
+    batcher.add("b1", draft("alice", 0, [1, 1]), "a");
+    batcher.add("b2", draft("bob", 0, [1, 1]), "b");
+    batcher.flushAll();
+    expect(flushed).toHaveLength(2);
+    expect(timers.size).toBe(0);
+  });
+});
