@@ -10,6 +10,7 @@ import { createBackend } from "./backend.js";
 import type { Config } from "./config.js";
 import { registerBoardSvgRoute } from "./http/board-svg-route.js";
 import { registerRoutes } from "./http/routes.js";
+import { registerRequestLimits } from "./http/request-limits.js";
 import { registerSecurityHeaders } from "./http/security-headers.js";
 import { registerShareLinksRoute } from "./http/share-links-route.js";
 import { Readiness } from "./lifecycle.js";
@@ -74,6 +75,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   );
 
   registerSecurityHeaders(app);
+  registerRequestLimits(app, config.httpRate, config.trustedHops);
   await registerRoutes(app, { staticDir: config.staticDir, readiness, nodeId: config.nodeId, access });
   registerBoardSvgRoute(app, boards, access);
   registerShareLinksRoute(app, access);

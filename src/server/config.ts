@@ -23,6 +23,8 @@ export const DEFAULT_RATES = {
   RATE_IP_OP: "300/5000",
   RATE_IP_LIVE: "5000/10000",
   RATE_IP_CONTROL: "50/300",
+  /** HTTP requests (pages, assets, links, SVG) per client address; probes and metrics exempt. */
+  RATE_IP_HTTP: "50/200",
   /** Every event of one socket; past it the socket is disconnected. */
   RATE_FLOOD: "500/5000",
 } as const;
@@ -112,6 +114,8 @@ export interface Config {
   /** Proxies in front whose X-Forwarded-For entries are believed (Infinity: all). */
   trustedHops: number;
   rates: RateLimits;
+  /** HTTP requests per client address; null: unlimited. */
+  httpRate: Rate | null;
   maxConnectionsPerIp: number | null;
   slowClients: SlowClientLimits;
 }
@@ -143,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
     corsOrigins: e.CORS_ORIGINS,
     trustedHops: e.TRUST_PROXY === "true" ? Number.POSITIVE_INFINITY : e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
     rates: rateLimits(e),
+    httpRate: e.RATE_LIMITS === "off" ? null : parseRate(e.RATE_IP_HTTP)!,
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP === "off" ? null : e.MAX_CONNECTIONS_PER_IP,
     slowClients: {
       softBytes: e.SLOW_CLIENT_BUFFER_BYTES,
