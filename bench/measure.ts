@@ -58,6 +58,8 @@ export interface LoadKnobs {
   routing?: Routing;
   /** Clients connect but nobody draws: what the systems cost at rest. */
   idle?: boolean;
+  /** Another build of the meshboard server to run instead of dist/ (prototypes of server changes). */
+  entry?: string;
 }
 
 function plan(scenario: LoadScenario, url: string): ClientSpec[] {
@@ -92,7 +94,7 @@ export function routingFor(system: SystemName, scenario: Scenario, knobs: LoadKn
 
 /** Starts a system for one measurement and stops it afterwards. */
 export async function withSystem<T>(system: SystemName, routing: Routing, knobs: LoadKnobs, run: (sys: RunningSystem) => Promise<T>): Promise<T> {
-  const sys = await startSystem(system, { routing, nodes: 3, env: tunable(system) ? knobs.env : undefined });
+  const sys = await startSystem(system, { routing, nodes: 3, env: tunable(system) ? knobs.env : undefined, entry: knobs.entry });
   try {
     return await run(sys);
   } finally {

@@ -9,17 +9,19 @@
  *   --json             print the result object last on stdout
  *   --scenarios a,b    subset of classroom,stadium,connections
  *   --systems a,b      subset of baseline,meshboard,floor
- *   --boards N         classroom size; --window S; --warmup S; --workers N
+ *   --boards N         classroom size (also --members, --drawers per board); --window S; --warmup S; --workers N
  *   meshboard levers:  --routing cookie|board|roundrobin  --samples-per-draft N
  *                      --parser default|msgpack  --no-commit  --env KEY=VALUE (repeatable)
  *   --sweep 5,10,20    classroom at these board counts per system instead of the
  *                      scenarios; writes latency-against-load charts to bench/charts/
  *   --levers           the levers of issue 6 one by one on classroom (bench/levers/steps.ts);
- *                      --only 0,3,7 picks steps by index
+ *                      --only 0,3,7 picks steps by index; --repeat N runs the steps N
+ *                      times in turn and reports medians (the machine is shared)
  *   --markdown         tables as Markdown
  *   --label NAME       tag for the results file in bench/results/
+ *   --meshboard-entry F  run another build of the server as meshboard (a prototype)
  *   --idle             clients connect, nobody draws (fixed costs)
- *   --no-build         do not rebuild dist/ and dist-bench/
+ *   --no-build         do not rebuild dist/server (the bench itself is always compiled)
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpus, totalmem, release } from "node:os";
@@ -61,6 +63,10 @@ const { values: args } = parseArgs({
     markdown: { type: "boolean", default: false },
     only: { type: "string" },
     idle: { type: "boolean", default: false },
+    repeat: { type: "string", default: "1" },
+    "meshboard-entry": { type: "string" },
+    members: { type: "string" },
+    drawers: { type: "string" },
     label: { type: "string" },
   },
   strict: true,
@@ -87,12 +93,18 @@ const knobs: LoadKnobs = {
   commitStrokes: !args["no-commit"],
   routing: args.routing as Routing | undefined,
   idle: args.idle,
+  entry: args["meshboard-entry"] ? path.resolve(args["meshboard-entry"]) : undefined,
   env: Object.fromEntries((args.env ?? []).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
 };
 
-const scenarios: Scenario[] = scenarioNames.map((n) =>
-  n === "classroom" ? classroom(mode, args.boards ? Number(args.boards) : undefined) : n === "stadium" ? stadium(mode) : connections(mode),
-);
+/** classroom, resized by --boards, --members and --drawers. */
+function classroomScenario(boards?: number) {
+  const c = classroom(mode, boards ?? (args.boards ? Number(args.boards) : undefined));
+  if (args.members) c.membersPerBoard = Number(args.members);
+  if (args.drawers) c.drawersPerBoard = Number(args.drawers);
+  return c;
+}
+const scenarios: Scenario[] = scenarioNames.map((n) => (n === "classroom" ? classroomScenario() : n === "stadium" ? stadium(mode) : connections(mode)));
 
 /** Newest mtime of the .ts files under a directory. */
 function newest(dir: string): number {
@@ -110,14 +122,15 @@ const mtime = (f: string) => {
   }
 };
 
-function build(): void {
-  const server = path.join(root, "dist/server/main.js");
-  const stale = Math.max(newest(path.join(root, "src/server")), newest(path.join(root, "src/shared"))) > mtime(server);
+/** Builds the server when it is stale (unless told not to) and always compiles the bench (incremental). */
+function build(server: boolean): void {
+  const serverMain = path.join(root, "dist/server/main.js");
+  const stale = Math.max(newest(path.join(root, "src/server")), newest(path.join(root, "src/shared"))) > mtime(serverMain);
   // The smoke run (CI, right after `npm test` built everything) only builds what is missing.
-  if (systems.includes("meshboard") && (mode === "smoke" ? !mtime(server) : stale)) {
+  if (server && systems.includes("meshboard") && (mode === "smoke" ? !mtime(serverMain) : stale)) {
     log("building the server (npm run build:server)");
     const r = spawnSync("npm", ["run", "--silent", "build:server"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-    if (r.status !== 0 && !mtime(server)) throw new Error("the server does not build");
+    if (r.status !== 0 && !mtime(serverMain)) throw new Error("the server does not build");
   }
   if (stale && mode === "smoke") log("note: dist/server is older than src/ (npm run build:server to measure the current code)");
   log("compiling the bench (bench/tsconfig.json → dist-bench/)");
@@ -154,7 +167,7 @@ interface ScenarioResult {
 
 async function main(): Promise<void> {
   const begun = Date.now();
-  if (!args["no-build"]) build();
+  build(!args["no-build"]);
   if (args.sweep) return sweep(args.sweep.split(",").map(Number), begun);
   if (args.levers) return levers(begun);
   const per = new Map<string, SystemResults>(scenarios.map((sc) => [sc.name, {}]));
@@ -230,7 +243,7 @@ const COLORS: Record<SystemName, string> = { baseline: "#c92a2a", meshboard: "#1
 async function sweep(boardCounts: number[], begun: number): Promise<void> {
   const rows: Array<{ system: SystemName; boards: number; result: LoadResult }> = [];
   for (const boards of boardCounts) {
-    const scenario = classroom(mode, boards);
+    const scenario = classroomScenario(boards);
     log(`== classroom sweep: ${boards} boards`);
     for (const system of systems) {
       try {
@@ -280,27 +293,35 @@ async function sweep(boardCounts: number[], begun: number): Promise<void> {
 
 /** Each lever step on classroom, in order; ratios against the first step. */
 async function levers(begun: number): Promise<void> {
-  const scenario = classroom(mode, args.boards ? Number(args.boards) : undefined);
+  const scenario = classroomScenario();
   const only = args.only?.split(",").map(Number);
   const steps = only ? LEVER_STEPS.filter((_, i) => only.includes(i)) : LEVER_STEPS;
-  const rows: Array<{ label: string; system: SystemName; result: LoadResult }> = [];
-  for (const step of steps) {
-    log(`== lever: ${step.label}`);
-    try {
-      const stepKnobs: LoadKnobs = { ...knobs, ...step.knobs, routing: step.routing ?? knobs.routing, env: { ...knobs.env, ...step.env } };
-      const result = await withSystem(step.system, routingFor(step.system, scenario, stepKnobs), stepKnobs, (sys) =>
-        runLoad(sys, scenario, timing, stepKnobs, log),
-      );
-      rows.push({ label: step.label, system: step.system, result });
-    } catch (err) {
-      log(`  FAILED: ${(err as Error).message}`);
+  const runs: Array<{ label: string; system: SystemName; round: number; result: LoadResult }> = [];
+  const repeat = Math.max(1, Number(args.repeat));
+  for (let round = 1; round <= repeat; round++) {
+    for (const step of steps) {
+      log(`== lever: ${step.label}${repeat > 1 ? ` (round ${round}/${repeat})` : ""}`);
+      try {
+        const stepKnobs: LoadKnobs = { ...knobs, ...step.knobs, routing: step.routing ?? knobs.routing, env: { ...knobs.env, ...step.env } };
+        const result = await withSystem(step.system, routingFor(step.system, scenario, stepKnobs), stepKnobs, (sys) =>
+          runLoad(sys, scenario, timing, stepKnobs, log),
+        );
+        runs.push({ label: step.label, system: step.system, round, result });
+      } catch (err) {
+        log(`  FAILED: ${(err as Error).message}`);
+      }
     }
   }
-  const output = { mode, date: new Date().toISOString(), machine: machine(), timing, scenario, levers: rows, duration_s: Math.round((Date.now() - begun) / 1000) };
+  // Median per step over the rounds (by CPU per point; the other columns come from that same run).
+  const rows = steps.flatMap((step) => {
+    const mine = runs.filter((r) => r.label === step.label).sort((a, b) => a.result.cpu_s_per_million_points - b.result.cpu_s_per_million_points);
+    return mine.length ? [{ ...mine[Math.floor((mine.length - 1) / 2)], spread: mine.map((r) => r.result.cpu_s_per_million_points) }] : [];
+  });
+  const output = { mode, date: new Date().toISOString(), machine: machine(), timing, scenario, levers: rows, runs, duration_s: Math.round((Date.now() - begun) / 1000) };
   save("levers", output);
   const base = rows[0]?.result.cpu_s_per_million_points ?? NaN;
   const table = renderTable(
-    ["step", "routing", "p50 ms", "p99 ms", "points/s", "CPU-s/M pts", "vs seed", "pts/frame", "redis msg/s"],
+    ["step", "routing", "p50 ms", "p99 ms", "points/s", "CPU-s/M pts", "vs seed", "pts/frame", "redis msg/s", ...(repeat > 1 ? ["all rounds"] : [])],
     rows.map((r) => [
       r.label,
       r.result.routing,
@@ -311,6 +332,7 @@ async function levers(begun: number): Promise<void> {
       `${(base / r.result.cpu_s_per_million_points).toFixed(2)}x`,
       r.result.points_per_frame,
       r.result.redis_messages_per_s,
+      ...(repeat > 1 ? [r.spread.join(" ")] : []),
     ]),
     args.markdown,
   );

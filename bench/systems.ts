@@ -38,6 +38,8 @@ export interface SystemOptions {
   nodes: number;
   /** Extra environment for every server process (e.g. the heap probe). */
   env?: Record<string, string>;
+  /** meshboard only: another build of the server to run (a prototype of a change). */
+  entry?: string;
 }
 
 export interface RunningSystem {
@@ -85,7 +87,7 @@ export async function startSystem(name: SystemName, opts: SystemOptions): Promis
   const cluster = await startLocalCluster({
     nodes: opts.nodes,
     routing: opts.routing,
-    entry: name === "baseline" ? path.join(BENCH_BUILD, "baseline/server.js") : name === "lab" ? path.join(BENCH_BUILD, "levers/server.js") : undefined,
+    entry: name === "baseline" ? path.join(BENCH_BUILD, "baseline/server.js") : name === "lab" ? path.join(BENCH_BUILD, "levers/server.js") : opts.entry,
     nodeEnv: { LOG_LEVEL: "warn", ...(name === "meshboard" ? MESHBOARD_BENCH_ENV : {}), ...env },
     // The baseline's own store is none; meshboard's Redis keeps its default persistence.
   });

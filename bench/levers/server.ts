@@ -11,6 +11,9 @@
  *   LAB_EMIT        room | per-socket             serialise once per broadcast, or once per recipient
  *   LAB_DEFLATE     0 | 1                         per-message deflate (ws default threshold: 1 KiB)
  *   LAB_TRANSPORTS  polling,websocket | websocket
+ *   LAB_VALIDATE    zod | fast                    draft validation: the zod schema, or a hand-written check
+ *   LAB_LOCAL       0 | 1                         flushes skip Redis (io.local): the most a "publish only when
+ *                                                 another node listens" rule can save under board affinity
  *
  * Environment from the cluster runner: PORT, HOST, NODE_ID, REDIS_URL.
  */
@@ -58,10 +61,29 @@ if (env.REDIS_URL && adapterKind !== "none") {
 }
 
 const room = (board: string) => boardRoom(board);
+const fastValidation = env.LAB_VALIDATE === "fast";
+
+const ID = /^[A-Za-z0-9_-]{8,64}$/;
+const COLOR = /^#[0-9a-fA-F]{6}$/;
+const isCoord = (v: unknown) => typeof v === "number" && v >= -LIMITS.maxCoordinate && v <= LIMITS.maxCoordinate;
+/** What draftSchema accepts, checked by hand (the lab's measure of zod's cost on the hot path). */
+function checkDraft(p: unknown): Omit<PeerDraft, "sessionId"> | null {
+  if (typeof p !== "object" || p === null) return null;
+  const d = p as Record<string, unknown>;
+  const { itemId, color, width, from, points, t } = d;
+  if (typeof itemId !== "string" || !ID.test(itemId) || typeof color !== "string" || !COLOR.test(color)) return null;
+  if (typeof width !== "number" || !(width >= LIMITS.minWidth && width <= LIMITS.maxWidth)) return null;
+  if (typeof from !== "number" || !Number.isInteger(from) || from < 0 || from > LIMITS.maxPointsPerStroke) return null;
+  if (!Array.isArray(points) || points.length % 2 !== 0 || points.length > LIMITS.maxDraftPoints * 2) return null;
+  for (let i = 0; i < points.length; i++) if (!isCoord(points[i])) return null;
+  if (t !== undefined && (typeof t !== "number" || !Number.isFinite(t))) return null;
+  return t === undefined ? { itemId, color, width, from, points } : { itemId, color, width, from, points, t };
+}
 
 // The batcher under test is meshboard's own (src/server/realtime/draft-batcher.ts): one
 // timer for the node; LAB_FLUSH_TIMER=per-board gives each board its own batcher and timer.
-const newBatcher = () => new DraftBatcher<Socket>({ flushMs, deliver: (flush) => deliverDrafts(io as unknown as MeshServer, flush as never) });
+const fanout = (env.LAB_LOCAL === "1" ? io.local : io) as unknown as MeshServer;
+const newBatcher = () => new DraftBatcher<Socket>({ flushMs, deliver: (flush) => deliverDrafts(fanout, flush as never) });
 const nodeBatcher = newBatcher();
 const boardBatchers = new Map<string, DraftBatcher<Socket>>();
 const batcherFor = (board: string) => {
@@ -90,6 +112,11 @@ io.on("connection", (socket) => {
   void socket.join(room(board));
   socket.emit("welcome" as never, { protocol: PROTOCOL_VERSION, boardId: board, node: nodeId, sessionId, head: 0, readOnly: false, limits: LIMITS } as never);
   socket.on("draft", (payload: unknown) => {
+    if (fastValidation) {
+      const draft = checkDraft(payload);
+      if (draft) relay(socket, board, { ...draft, sessionId });
+      return;
+    }
     const parsed = draftSchema.safeParse(payload);
     if (!parsed.success) return;
     relay(socket, board, { ...parsed.data, sessionId });

@@ -15,6 +15,9 @@ export interface LeverStep {
   env?: Record<string, string>;
 }
 
+/** A prototype build of meshboard for the lever steps that need one (see BENCHMARKS.md). */
+const PROTOTYPE = process.env.BENCH_PROTOTYPE_ENTRY;
+
 const lab = (label: string, env: Record<string, string>, routing: Routing, knobs: Partial<LoadKnobs> = {}): LeverStep => ({
   label,
   system: "lab",
@@ -37,6 +40,10 @@ export const LEVER_STEPS: LeverStep[] = [
   lab("  batching 33 ms without board affinity", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33" }, "cookie"),
   lab("  msgpack parser (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_PARSER: "msgpack" }, "board", { parser: "msgpack" }),
   lab("  client sends 2 samples per draft (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33" }, "board", { samplesPerDraft: 2 }),
+  lab("  hand-written draft check instead of zod (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_VALIDATE: "fast" }, "board"),
+  lab("  flushes skip Redis when no other node listens (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_LOCAL: "1" }, "board"),
+  lab("  all three: msgpack, hand check, local flush (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_PARSER: "msgpack", LAB_VALIDATE: "fast", LAB_LOCAL: "1" }, "board", { parser: "msgpack" }),
   { label: "meshboard as shipped", system: "meshboard" },
+  ...(PROTOTYPE ? [{ label: "meshboard prototype", system: "meshboard" as const, knobs: { entry: PROTOTYPE } }] : []),
   { label: "floor (raw ws, one process)", system: "floor" },
 ];
