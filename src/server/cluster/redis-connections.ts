@@ -102,7 +102,11 @@ export function connectRedis(redisUrl: string, log: Logger): RedisConnections {
     connect();
   }
   // Between two events of a reconnect loop there are at most 2 s (backoff, or the connect timeout): 4 s of silence is a stall.
-  const stopWatching = clients.map((c) => reviveStalledReconnects(c as unknown as ReconnectingClient, log, { stallMs: 4_000, settleMs: 2_100 }));
+  const stopWatching = clients.map((c) =>
+    reviveStalledReconnects(c as unknown as ReconnectingClient, log, { stallMs: 4_000, stallWhenPeersReadyMs: 1_500, settleMs: 2_100 }, () =>
+      clients.some((o) => o !== c && ready(o)),
+    ),
+  );
   health.on("up", () => {
     lastErrorLog = 0;
     log.info({ redis: where }, "Redis connected");

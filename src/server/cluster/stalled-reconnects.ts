@@ -20,12 +20,19 @@ export interface ReconnectingClient {
 export interface StallTimes {
   /** Silence (no error, reconnecting, connect or ready event) after which a not-ready open client counts as stalled. */
   stallMs: number;
+  /** The same, once another connection to the same Redis is ready (Redis is back: a handshake takes milliseconds). */
+  stallWhenPeersReadyMs: number;
   /** Wait between destroy() and connect(), longer than the reconnect strategy's longest delay, so the stalled loop ends first. */
   settleMs: number;
 }
 
 /** Watches one client; returns a function that stops watching. */
-export function reviveStalledReconnects(client: ReconnectingClient, log: Logger, times: StallTimes): () => void {
+export function reviveStalledReconnects(
+  client: ReconnectingClient,
+  log: Logger,
+  times: StallTimes,
+  peersReady: () => boolean = () => false,
+): () => void {
   // A cluster client has no isReady and its own recovery.
   if (client.isReady === undefined) return () => undefined;
   let lastEvent = Date.now();
@@ -35,7 +42,8 @@ export function reviveStalledReconnects(client: ReconnectingClient, log: Logger,
   const events = ["error", "reconnecting", "connect", "ready"];
   for (const ev of events) emitter.on(ev, heard);
   const timer = setInterval(() => {
-    if (reviving || !client.isOpen || client.isReady || Date.now() - lastEvent < times.stallMs) return;
+    const limit = peersReady() ? times.stallWhenPeersReadyMs : times.stallMs;
+    if (reviving || !client.isOpen || client.isReady || Date.now() - lastEvent < limit) return;
     reviving = true;
     log.warn({ silentMs: Date.now() - lastEvent }, "Redis reconnect stalled; reconnecting afresh");
     try {
@@ -53,7 +61,7 @@ export function reviveStalledReconnects(client: ReconnectingClient, log: Logger,
         },
       );
     }, times.settleMs).unref();
-  }, 1_000);
+  }, 250);
   timer.unref();
   return () => {
     clearInterval(timer);
