@@ -130,7 +130,7 @@ export class BoardClient {
   }
 
   /** Resolves once connected and caught up with the head announced in `welcome`. */
-  async ready(timeoutMs = 10_000): Promise<this> {
+  async ready(timeoutMs = 20_000): Promise<this> {
     await waitFor(() => this.socket.connected && this.welcome && this.model.head >= this.welcome.head, {
       timeoutMs,
       what: `client on ${this.url} ready (${this.connectError?.message ?? "no error"})`,
@@ -159,4 +159,22 @@ export class BoardClient {
 
 export async function connect(url: string, boardId: string, opts?: BoardClientOptions): Promise<BoardClient> {
   return new BoardClient(url, boardId, opts).ready();
+}
+
+/** The clients a test file opened, closed together when it is done. */
+export class ClientPool {
+  private readonly open: BoardClient[] = [];
+
+  async join(url: string, boardId: string, opts?: BoardClientOptions): Promise<BoardClient> {
+    return this.add(await connect(url, boardId, opts))[0];
+  }
+
+  add(...clients: BoardClient[]): BoardClient[] {
+    this.open.push(...clients);
+    return clients;
+  }
+
+  closeAll(): void {
+    for (const c of this.open.splice(0)) c.close();
+  }
 }

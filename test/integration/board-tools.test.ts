@@ -10,17 +10,13 @@ import { startLocalCluster } from "../../scripts/local-cluster.js";
 import { BoardAccess } from "../../src/server/access/board-access.js";
 import { SVG_CSP, boardSvgPath } from "../../src/server/http/board-svg-route.js";
 import { LIMITS, type BoardOp, type Item } from "../../src/shared/protocol.js";
-import { BoardClient, connect, editOp, moveOp, newId, shapeOp, strokeOp, textOp } from "../helpers/board-client.js";
+import { BoardClient, ClientPool, connect, editOp, moveOp, newId, shapeOp, strokeOp, textOp, type BoardClientOptions } from "../helpers/board-client.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
 
 let server: ServerProcess;
-const clients: BoardClient[] = [];
-async function join(boardId: string, opts?: ConstructorParameters<typeof BoardClient>[2], url = server.url) {
-  const c = await connect(url, boardId, opts);
-  clients.push(c);
-  return c;
-}
+const clients = new ClientPool();
+const join = (boardId: string, opts?: BoardClientOptions, url = server.url) => clients.join(url, boardId, opts);
 
 async function submitAll(c: BoardClient, ops: BoardOp[]): Promise<void> {
   for (const op of ops) expect(await c.submit(op), op.type).toMatchObject({ ok: true });
@@ -34,7 +30,7 @@ beforeAll(async () => {
   server = await startServer();
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
+  clients.closeAll();
   await server?.stop();
 });
 
@@ -145,7 +141,7 @@ describe("cluster mode", () => {
       const board = newId();
       const a = await connect(c.nodes[0].url, board, { reconnection: false });
       const b = await connect(c.nodes[1].url, board);
-      clients.push(a, b);
+      clients.add(a, b);
       const rect = shapeOp("rect", [0, 0, 40, 40]);
       const text = textOp("across nodes");
       await submitAll(a, [rect, text, moveOp([rect.item.id], 10, 0), editOp(text.item.id, "across the cluster")]);
@@ -155,7 +151,7 @@ describe("cluster mode", () => {
       // The undo of the edit, from the other node, after the first is gone.
       expect(await b.submit(editOp(text.item.id, "across nodes"))).toMatchObject({ ok: true, seq: 5 });
       const late = await connect(c.nodes[1].url, board);
-      clients.push(late);
+      clients.add(late);
       expect(late.model.visibleItems()).toEqual([{ ...rect.item, x1: 10, x2: 50 }, text.item]);
       const svg = await (await fetch(`${c.nodes[1].url}${boardSvgPath(board)}`)).text();
       expect(svg).toContain(">across nodes</tspan>");

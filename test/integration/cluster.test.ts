@@ -5,24 +5,20 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Fetch } from "engine.io-client";
 import { NODE_HEADER } from "../../src/shared/constants.js";
 import { startLocalCluster, type LocalCluster, type Routing } from "../../scripts/local-cluster.js";
-import { BoardClient, connect, newId, strokeOp } from "../helpers/board-client.js";
+import { BoardClient, ClientPool, newId, strokeOp, type BoardClientOptions } from "../helpers/board-client.js";
 import { recordFetches } from "../helpers/recording-fetch.js";
 import { waitFor } from "../helpers/wait.js";
 
 const clusters: LocalCluster[] = [];
-const clients: BoardClient[] = [];
+const clients = new ClientPool();
 async function cluster(routing: Routing): Promise<LocalCluster> {
   const c = await startLocalCluster({ routing, nodes: 3 });
   clusters.push(c);
   return c;
 }
-async function join(url: string, boardId: string, opts?: ConstructorParameters<typeof BoardClient>[2]) {
-  const c = await connect(url, boardId, opts);
-  clients.push(c);
-  return c;
-}
+const join = (url: string, boardId: string, opts?: BoardClientOptions) => clients.join(url, boardId, opts);
 afterEach(() => {
-  for (const c of clients.splice(0)) c.close();
+  clients.closeAll();
 });
 afterAll(async () => {
   await Promise.all(clusters.map((c) => c.stop()));

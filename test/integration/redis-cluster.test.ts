@@ -4,20 +4,20 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRedisCluster, type RedisClusterProcess } from "../../scripts/lib/redis-cluster.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
-import { BoardClient, connect, newId, strokeOp } from "../helpers/board-client.js";
+import { ClientPool, newId, strokeOp } from "../helpers/board-client.js";
 import { waitFor } from "../helpers/wait.js";
 
 const run = promisify(execFile);
 let redis: RedisClusterProcess;
 const nodes: ServerProcess[] = [];
-const clients: BoardClient[] = [];
+const clients = new ClientPool();
 
 beforeAll(async () => {
   redis = await startRedisCluster(3);
   for (const id of ["rc1", "rc2"]) nodes.push(await startServer({ nodeId: id, env: { REDIS_URL: redis.url, LOG_LEVEL: "warn" } }));
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
+  clients.closeAll();
   await Promise.all(nodes.map((n) => n.stop()));
   await redis?.stop();
 });
@@ -27,14 +27,12 @@ describe("Redis Cluster", () => {
     // Enough boards that their hash slots land on all three masters.
     const boards = Array.from({ length: 12 }, () => newId());
     for (const board of boards) {
-      const a = await connect(nodes[0].url, board);
-      const b = await connect(nodes[1].url, board);
-      clients.push(a, b);
+      const a = await clients.join(nodes[0].url, board);
+      const b = await clients.join(nodes[1].url, board);
       const ops = [strokeOp(), strokeOp()];
       for (const op of ops) expect(await a.submit(op)).toMatchObject({ ok: true });
       await waitFor(() => b.model.head === 2, { what: `board ${board} at node rc2` });
-      const late = await connect(nodes[1].url, board);
-      clients.push(late);
+      const late = await clients.join(nodes[1].url, board);
       expect(late.model.visibleIds()).toEqual(ops.map((o) => o.item.id));
       // Idempotency holds on the cluster too.
       expect(await b.submit(ops[0])).toMatchObject({ ok: true, duplicate: true, seq: 1 });

@@ -3,23 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io } from "socket.io-client";
 import { AFFINITY_COOKIE, NODE_HEADER } from "../../src/shared/constants.js";
 import { PROTOCOL_VERSION } from "../../src/shared/protocol.js";
-import { BoardClient, connect, newId, strokeOp } from "../helpers/board-client.js";
+import { ClientPool, connect, newId, strokeOp, type BoardClientOptions } from "../helpers/board-client.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
 
 let server: ServerProcess;
-const clients: BoardClient[] = [];
-async function join(boardId: string, opts?: ConstructorParameters<typeof BoardClient>[2], url = server.url) {
-  const c = await connect(url, boardId, opts);
-  clients.push(c);
-  return c;
-}
+const clients = new ClientPool();
+const join = (boardId: string, opts?: BoardClientOptions) => clients.join(server.url, boardId, opts);
 
 beforeAll(async () => {
   server = await startServer();
 });
 afterAll(async () => {
-  for (const c of clients) c.close();
+  clients.closeAll();
   await server?.stop();
 });
 
