@@ -22,7 +22,7 @@ export interface StallTimes {
   stallMs: number;
   /** The same, once another connection to the same Redis is ready (Redis is back: a handshake takes milliseconds). */
   stallWhenPeersReadyMs: number;
-  /** Wait between destroy() and connect(), longer than the reconnect strategy's longest delay, so the stalled loop ends first. */
+  /** Longest wait between destroy() and connect() (longer than the reconnect strategy's longest delay), so the stalled loop ends first. */
   settleMs: number;
 }
 
@@ -46,12 +46,13 @@ export function reviveStalledReconnects(
     if (reviving || !client.isOpen || client.isReady || Date.now() - lastEvent < limit) return;
     reviving = true;
     log.warn({ silentMs: Date.now() - lastEvent }, "Redis reconnect stalled; reconnecting afresh");
-    try {
-      client.destroy();
-    } catch {
-      // already closed
-    }
-    setTimeout(() => {
+    // destroy() rejects the stalled handshake; its loop then waits out one backoff, emits
+    // "reconnecting", sees the client closed and ends. Connect again only after that (or
+    // after the longest backoff, if the handshake never settles), or two loops would run.
+    let timer: NodeJS.Timeout | undefined;
+    const reconnect = () => {
+      clearTimeout(timer);
+      emitter.off("reconnecting", onLoopEnd);
       lastEvent = Date.now();
       client.connect().then(
         () => (reviving = false),
@@ -60,7 +61,16 @@ export function reviveStalledReconnects(
           log.warn({ err: err.message }, "Redis reconnect after a stall failed; retrying");
         },
       );
-    }, times.settleMs).unref();
+    };
+    const onLoopEnd = () => setImmediate(reconnect);
+    emitter.once("reconnecting", onLoopEnd);
+    timer = setTimeout(reconnect, times.settleMs);
+    timer.unref();
+    try {
+      client.destroy();
+    } catch {
+      // already closed
+    }
   }, 250);
   timer.unref();
   return () => {

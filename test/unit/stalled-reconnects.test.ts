@@ -1,0 +1,91 @@
+/** The watchdog for node-redis reconnects that stall (open, never ready, silent), with a fake client and fake timers. */
+import { EventEmitter } from "node:events";
+import { pino } from "pino";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { reviveStalledReconnects } from "../../src/server/cluster/stalled-reconnects.js";
+
+class FakeClient extends EventEmitter {
+  isOpen = true;
+  isReady = true;
+  connects = 0;
+  destroys = 0;
+  async connect() {
+    this.connects++;
+    this.isOpen = true;
+    this.isReady = true;
+    return this;
+  }
+  destroy() {
+    this.destroys++;
+    this.isOpen = false;
+  }
+}
+
+const log = pino({ level: "silent" });
+const times = { stallMs: 4_000, stallWhenPeersReadyMs: 1_500, settleMs: 2_100 };
+
+describe("reviveStalledReconnects", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("leaves a ready client and a client that keeps trying alone", () => {
+    const c = new FakeClient();
+    const stop = reviveStalledReconnects(c, log, times);
+    vi.advanceTimersByTime(10_000);
+    // Losing the connection is always announced with an error.
+    c.isReady = false;
+    c.emit("error", new Error("socket closed"));
+    // A reconnect loop emits something at least every 2 s.
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(1_900);
+      c.emit(i % 2 ? "reconnecting" : "error", new Error("down"));
+    }
+    expect(c.destroys).toBe(0);
+    stop();
+  });
+
+  it("revives a silent, open, not-ready client: sooner when Redis is known to be back, once, after the stalled loop ends", async () => {
+    const c = new FakeClient();
+    let peersReady = false;
+    reviveStalledReconnects(c, log, times, () => peersReady);
+    c.isReady = false;
+    c.emit("error", new Error("socket closed"));
+    vi.advanceTimersByTime(3_000);
+    expect(c.destroys).toBe(0);
+    peersReady = true;
+    vi.advanceTimersByTime(500);
+    expect(c.destroys).toBe(1);
+    expect(c.connects).toBe(0);
+    // The stalled loop ends with "reconnecting"; the new connect comes right after, not during it.
+    c.emit("reconnecting");
+    expect(c.connects).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(c.connects).toBe(1);
+    // The settle timer does not connect a second time.
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(c.connects).toBe(1);
+  });
+
+  it("connects after the longest backoff when the stalled handshake never ends", async () => {
+    const c = new FakeClient();
+    reviveStalledReconnects(c, log, times);
+    c.isReady = false;
+    vi.advanceTimersByTime(3_900);
+    expect(c.destroys).toBe(0);
+    vi.advanceTimersByTime(200);
+    expect(c.destroys).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_900);
+    expect(c.connects).toBe(0);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(c.connects).toBe(1);
+    expect(c.isReady).toBe(true);
+  });
+
+  it("ignores cluster clients, which have no isReady", () => {
+    const c = new FakeClient() as FakeClient & { isReady?: boolean };
+    c.isReady = undefined;
+    reviveStalledReconnects(c, log, times);
+    vi.advanceTimersByTime(60_000);
+    expect(c.destroys).toBe(0);
+  });
+});
