@@ -82,8 +82,8 @@ describe("reviveStalledReconnects", () => {
   });
 
   it("ignores cluster clients, which have no isReady", () => {
-    const c = new FakeClient() as FakeClient & { isReady?: boolean };
-    c.isReady = undefined;
+    const c = new FakeClient();
+    Object.defineProperty(c, "isReady", { value: undefined });
     reviveStalledReconnects(c, log, times);
     vi.advanceTimersByTime(60_000);
     expect(c.destroys).toBe(0);
