@@ -47,7 +47,8 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     nodeId: `node${i + 1}`,
     entry: opts.entry,
     readyPath: opts.readyPath,
-    env: { REDIS_URL: redis.url, LOG_LEVEL: "warn", ...opts.nodeEnv },
+    // One proxy (HAProxy, `option forwardfor`) stands between clients and nodes.
+    env: { REDIS_URL: redis.url, LOG_LEVEL: "warn", TRUST_PROXY: "1", ...opts.nodeEnv },
   });
   const nodes: ServerProcess[] = [];
   try {

@@ -50,6 +50,8 @@ export function renderHaproxyConfig(o: HaproxyConfigOptions): string {
     "defaults",
     "  mode http",
     "  option redispatch",
+    // The nodes' per-address limits need the client's address (TRUST_PROXY=1 on the nodes).
+    "  option forwardfor",
     "  retries 2",
     "  timeout connect 5s",
     "  timeout client 60s",

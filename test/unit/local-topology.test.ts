@@ -25,6 +25,8 @@ describe("HAProxy configs", () => {
     const cookie = renderHaproxyConfig({ routing: "cookie", bind: "127.0.0.1:2", servers });
     expect(cookie).toContain(`cookie ${AFFINITY_COOKIE} insert indirect nocache`);
     expect(cookie).toContain(`option httpchk GET ${READY_PATH}`);
+    // The nodes trust exactly this one proxy's X-Forwarded-For (TRUST_PROXY=1).
+    expect(cookie).toContain("option forwardfor");
     const board = renderHaproxyConfig({ routing: "board", bind: "127.0.0.1:2", servers });
     expect(board).toContain(`balance url_param ${BOARD_QUERY_PARAM}`);
     expect(board).toContain("hash-type consistent");
@@ -48,6 +50,7 @@ describe("docker-compose.yml", () => {
     for (const n of COMPOSE_NODES) {
       expect(compose.services[n].environment.NODE_ID).toBe(n);
       expect(compose.services[n].environment.REDIS_URL).toBe(`redis://redis:6379`);
+      expect(compose.services[n].environment.TRUST_PROXY).toBe("1");
     }
     expect(compose.services.haproxy.ports).toContain(`${DEFAULT_PORT}:${DEFAULT_PORT}`);
     expect(compose.services.redis.command).toEqual(expect.arrayContaining(["--appendonly", "yes"]));
