@@ -7,6 +7,9 @@ import { NODE_HEADER } from "../../src/shared/constants.js";
 import { startLocalCluster, type LocalCluster, type Routing } from "../../scripts/local-cluster.js";
 import { BoardClient, ClientPool, newId, strokeOp, type BoardClientOptions } from "../helpers/board-client.js";
 import { recordFetches } from "../helpers/recording-fetch.js";
+import { freePort } from "../helpers/free-port.js";
+import { startServer } from "../helpers/server-process.js";
+import { startRedis } from "../../scripts/lib/redis-process.js";
 import { waitFor } from "../helpers/wait.js";
 
 const clusters: LocalCluster[] = [];
@@ -168,5 +171,29 @@ describe("failover", () => {
     expect(body.failing).toContain("redis");
     await c.redis.restart();
     await waitFor(async () => (await fetch(`${c.nodes[1].url}/readyz`)).status === 200, { timeoutMs: 20_000, what: "ready again" });
+  });
+});
+
+describe("Redis down at start", () => {
+  it("starts not ready with a clear error, keeps retrying, and is ready once Redis answers", async () => {
+    const port = await freePort();
+    const node = await startServer({ waitReady: false, env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    try {
+      await waitFor(async () => (await fetch(`${node.url}/readyz`).catch(() => null))?.status === 503, { what: "503 while Redis is missing" });
+      expect(await (await fetch(`${node.url}/readyz`)).json()).toMatchObject({ status: "not_ready", failing: ["redis"] });
+      expect((await fetch(`${node.url}/healthz`)).status).toBe(200);
+      await waitFor(() => node.output().includes("cannot reach Redis"), { what: "a clear log line" });
+      const redis = await startRedis({ port });
+      try {
+        await waitFor(async () => (await fetch(`${node.url}/readyz`)).status === 200, { timeoutMs: 20_000, what: "ready once Redis answers" });
+        const c = await clients.join(node.url, newId());
+        expect(await c.submit(strokeOp())).toMatchObject({ ok: true, seq: 1 });
+      } finally {
+        clients.closeAll();
+        await redis.stop();
+      }
+    } finally {
+      await node.kill();
+    }
   });
 });
