@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PeerDraft } from "../../src/shared/protocol.js";
-import { DraftBatcher, type DraftFlush } from "../../src/server/realtime/draft-batcher.js";
+import { DraftBatcher, deliverDrafts, type DraftFlush } from "../../src/server/realtime/draft-batcher.js";
+import { CONGESTED_ROOM } from "../../src/server/realtime/slow-clients.js";
+import type { MeshServer, MeshSocket } from "../../src/server/realtime/types.js";
 
 function draft(sessionId: string, from: number, points: number[], itemId = `item-${sessionId}-1`): PeerDraft {
   return { sessionId, itemId, color: "#1e1e1e", width: 2, from, points, t: 1000 + from };
@@ -108,5 +110,58 @@ describe("DraftBatcher", () => {
     batcher.flushAll();
     expect(flushed).toHaveLength(2);
     expect(timers.size).toBe(0);
+  });
+});
+
+/** Records what deliverDrafts asks of Socket.IO. */
+function fakeIo() {
+  const emitted: Array<{ to: string; except: string[]; event: string; payload: unknown }> = [];
+  const io = {
+    to: (to: string) => ({
+      except: (except: string | string[]) => ({
+        emit: (event: string, payload: unknown) => emitted.push({ to, except: [except].flat(), event, payload }),
+      }),
+    }),
+  } as unknown as MeshServer;
+  const socket = (id: string, congested = false) =>
+    ({ id, rooms: new Set(congested ? [id, CONGESTED_ROOM] : [id]), emit: (event: string, payload: unknown) => emitted.push({ to: id, except: [], event, payload }) }) as unknown as MeshSocket;
+  return { io, emitted, socket };
+}
+
+describe("deliverDrafts", () => {
+  const a1 = draft("alice", 0, [1, 1]);
+  const b1 = draft("bob", 0, [5, 5]);
+
+  it("per draft: each to the board but its sender and congested clients, as plain `draft`", () => {
+    const { io, emitted, socket } = fakeIo();
+    const senders = new Map([
+      ["alice", socket("sa")],
+      ["bob", socket("sb")],
+    ]);
+    deliverDrafts(io, { boardId: "b1", drafts: [a1, b1], senders });
+    expect(emitted).toEqual([
+      { to: "board:b1", except: [CONGESTED_ROOM, "sa"], event: "draft", payload: a1 },
+      { to: "board:b1", except: [CONGESTED_ROOM, "sb"], event: "draft", payload: b1 },
+    ]);
+  });
+
+  it("batch: one `drafts` to everyone but the senders; each sender gets the others' drafts", () => {
+    const { io, emitted, socket } = fakeIo();
+    const senders = new Map([
+      ["alice", socket("sa")],
+      ["bob", socket("sb", true)],
+    ]);
+    deliverDrafts(io, { boardId: "b1", drafts: [a1, b1], senders }, "batch");
+    expect(emitted).toEqual([
+      { to: "board:b1", except: [CONGESTED_ROOM, "sa", "sb"], event: "drafts", payload: [a1, b1] },
+      // Bob is congested: he goes without.
+      { to: "sa", except: [], event: "draft", payload: b1 },
+    ]);
+  });
+
+  it("batch of one is a plain `draft`", () => {
+    const { io, emitted, socket } = fakeIo();
+    deliverDrafts(io, { boardId: "b1", drafts: [a1], senders: new Map([["alice", socket("sa")]]) }, "batch");
+    expect(emitted).toEqual([{ to: "board:b1", except: [CONGESTED_ROOM, "sa"], event: "draft", payload: a1 }]);
   });
 });

@@ -1,15 +1,16 @@
 /**
- * Per-board batching of in-progress ink. A watcher's cost is paid per frame
+ * Per-board batching of in-progress ink. A watcher's cost is paid per message
  * (balancer, WebSocket, Socket.IO, Redis), not per point, so drafts arriving on
- * this node for one board wait up to `flushMs` and leave as one message. Drafts
- * of one item from one session that follow each other are merged into a single
- * draft, so a lone drawer's batch is still one plain `draft`.
+ * this node for one board wait up to `flushMs` and leave together. Drafts of
+ * one item from one session that follow each other are merged into a single
+ * draft (more points, the first one's sample time).
  *
  * One timer serves every board of the node: all boards flush together, so the
  * node, the balancer and Redis see one burst of writes per interval instead of
  * a wake-up per board (on a loaded machine, wake-ups cost more than bytes).
  */
 import { LIMITS, type PeerDraft } from "../../shared/protocol.js";
+import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 
 /** How long a draft may wait for others of its board: a frame or two, well inside the latency budget. */
@@ -119,18 +120,32 @@ function continues(prev: PeerDraft, next: PeerDraft): boolean {
 }
 
 /**
- * Sends a flush: everyone on the board except the senders gets the whole batch
- * (serialised once for the room, and once per node it crosses); each sender
- * gets the others' drafts, if any. One draft travels as `draft`, several as `drafts`.
+ * How a flush reaches the board:
+ * - "per-draft": each (merged) draft is one `draft` event to everyone but its
+ *   sender: every client understands it, and a lone drawer's ink still arrives
+ *   as one message per flush;
+ * - "batch": everyone but the senders gets the whole batch as one `drafts`
+ *   event (one message per flush whatever the number of drawers), each sender
+ *   gets the others' drafts; needs clients that listen to `drafts`.
  */
-export function deliverDrafts(io: MeshServer, { boardId, drafts, senders }: DraftFlush<MeshSocket>): void {
-  const exceptIds: string[] = [];
+export type DraftDelivery = "per-draft" | "batch";
+
+/** Sends a flush to the board's room (serialised once per emit, and once per node it crosses). */
+export function deliverDrafts(io: MeshServer, { boardId, drafts, senders }: DraftFlush<MeshSocket>, delivery: DraftDelivery = "per-draft"): void {
+  const room = boardRoom(boardId);
+  if (delivery === "per-draft" || drafts.length === 1) {
+    for (const d of drafts) {
+      const sender = senders.get(d.sessionId);
+      // Ephemeral: a client that cannot keep up (congested) goes without.
+      io.to(room).except(sender ? [CONGESTED_ROOM, sender.id] : CONGESTED_ROOM).emit("draft", d);
+    }
+    return;
+  }
+  const exceptIds: string[] = [CONGESTED_ROOM];
   for (const socket of senders.values()) exceptIds.push(socket.id);
-  const room = io.to(boardRoom(boardId)).except(exceptIds);
-  if (drafts.length === 1) room.emit("draft", drafts[0]);
-  else room.emit("drafts", drafts);
-  if (drafts.length === 1) return;
+  io.to(room).except(exceptIds).emit("drafts", drafts);
   for (const [sessionId, socket] of senders) {
+    if (socket.rooms.has(CONGESTED_ROOM)) continue;
     const others = drafts.filter((d) => d.sessionId !== sessionId);
     if (others.length === 1) socket.emit("draft", others[0]);
     else if (others.length > 1) socket.emit("drafts", others);

@@ -18,6 +18,7 @@ import type { BoardService } from "../board/board-service.js";
 import type { Logger } from "../observability/logger.js";
 import type { NodeMetrics } from "../observability/metrics.js";
 import { peerColor, type PresenceRegistry } from "./presence.js";
+import type { DraftBatcher } from "./draft-batcher.js";
 import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 
@@ -32,6 +33,8 @@ export interface SessionDeps {
   admit?: (socket: MeshSocket, event: string) => ErrorCode | null;
   /** Resolves when the socket can take more (catch-up pages wait for a slow reader). */
   drained?: (socket: MeshSocket) => Promise<void>;
+  /** Live ink leaves through the node's draft batcher (draft-batcher.ts). */
+  drafts: DraftBatcher<MeshSocket>;
 }
 
 /** A socket over its rate limit hears about it at most this often (its acks always say so). */
@@ -113,8 +116,8 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
 
   on("draft", (draft) => {
     if (socket.data.readOnly) return fail({ code: "read_only", message: "this link is read-only", event: "draft" });
-    // Ephemeral: a client that cannot keep up (congested) goes without.
-    socket.to(room).except(CONGESTED_ROOM).emit("draft", { ...draft, sessionId });
+    // Ephemeral, batched per board; congested clients go without (draft-batcher.ts).
+    deps.drafts.add(boardId, { ...draft, sessionId }, socket);
   });
 
   on("cursor", (cursor) => {
@@ -140,17 +143,19 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
     const peers = await presence.upsert(boardId, peer());
     io.to(room).emit("presence", peers);
     const head = await boards.head(boardId);
+    const from = await boards.catchUpFrom(boardId, head, socket.data.lastSeq, socket.data.lastOpId);
     socket.emit("welcome", {
       protocol: PROTOCOL_VERSION,
       boardId,
       node: nodeId,
       sessionId,
       head,
+      from,
       readOnly: socket.data.readOnly,
       limits: LIMITS,
     });
     // Catch-up: everything after what the client already has, page by page.
-    let since = socket.data.lastSeq;
+    let since = from;
     while (since < head && socket.connected) {
       await deps.drained?.(socket);
       const page = await boards.read(boardId, since);
@@ -158,7 +163,7 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
       socket.emit("ops", page.ops);
       since = page.ops[page.ops.length - 1].seq;
     }
-    log.info({ transport: socket.conn.transport.name, lastSeq: socket.data.lastSeq, head }, "session started");
+    log.info({ transport: socket.conn.transport.name, lastSeq: socket.data.lastSeq, from, head }, "session started");
   })().catch((err) => {
     log.error({ err }, "session start failed");
     socket.emit("error", { code: "storage_unavailable", message: "the board could not be loaded; reconnecting" });

@@ -4,6 +4,7 @@ import { Server } from "socket.io";
 import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/constants.js";
 import { ERROR_CODES, LIMITS, type ErrorCode } from "../../shared/protocol.js";
 import { allowRequest, handshakeMiddleware, type Admission } from "./handshake.js";
+import { DRAFT_FLUSH_MS, DraftBatcher, deliverDrafts } from "./draft-batcher.js";
 import { startSession, type SessionDeps } from "./session.js";
 import type { MeshServer, MeshSocket } from "./types.js";
 
@@ -29,7 +30,8 @@ export function createSocketServer(http: HttpServer, options: SocketServerOption
   });
 }
 
-export function attachSessions(io: MeshServer, admission: Admission, deps: Omit<SessionDeps, "io">): void {
+export function attachSessions(io: MeshServer, admission: Admission, deps: Omit<SessionDeps, "io" | "drafts">): void {
+  const drafts = new DraftBatcher<MeshSocket>({ flushMs: DRAFT_FLUSH_MS, deliver: (flush) => deliverDrafts(io, flush) });
   const admit = handshakeMiddleware(admission);
   io.use((socket, next) =>
     admit(socket, (err) => {
@@ -37,7 +39,7 @@ export function attachSessions(io: MeshServer, admission: Admission, deps: Omit<
       next(err);
     }),
   );
-  io.on("connection", (socket) => startSession(socket, { ...deps, io }));
+  io.on("connection", (socket) => startSession(socket, { ...deps, io, drafts }));
 }
 
 /** Counts and logs a refused handshake; the auth payload (and any token in it) is never logged. */
