@@ -162,6 +162,12 @@ export const handshakeAuthSchema = z.object({
   clientId: idSchema,
   /** Highest seq the client has applied; the server sends what follows. */
   lastSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  /**
+   * opId of the op the client holds at lastSeq. If the board's op at that seq has
+   * another id (the board was reset, or its store rolled back and reused seqs),
+   * the client's history is not the board's and it is sent everything again.
+   */
+  lastOpId: idSchema.optional(),
   name: z.string().max(LIMITS.maxNameLength).default(""),
   /** Signed access token (when access control is on). */
   token: z.string().max(512).optional(),
@@ -176,6 +182,12 @@ export interface Welcome {
   sessionId: string;
   /** Highest seq on the board when the session started; catch-up ops follow. */
   head: number;
+  /**
+   * Catch-up starts after this seq: the client's lastSeq, or 0 when the server does
+   * not recognise the client's history (see lastOpId). A client whose head is above
+   * `from` drops its board and applies everything from `from` again.
+   */
+  from: number;
   readOnly: boolean;
   limits: typeof LIMITS;
 }

@@ -1,4 +1,6 @@
 /** A real single node (embedded storage) and real socket.io clients. */
+import path from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io } from "socket.io-client";
 import { AFFINITY_COOKIE, NODE_HEADER } from "../../src/shared/constants.js";
@@ -156,6 +158,38 @@ describe("restart", () => {
       expect(late.model.visibleIds()).toEqual(ops.map((o) => o.item.id));
       late.close();
     } finally {
+      await second.stop();
+    }
+  });
+
+  it("sends everything again to a client whose history the board no longer has (store rolled back, seq reused)", async () => {
+    const first = await startServer();
+    const board = newId();
+    const keeper = await connect(first.url, board);
+    const [op1, op2, lost] = [strokeOp(), strokeOp(), strokeOp()];
+    for (const o of [op1, op2, lost]) await keeper.submit(o);
+    await keeper.waitForHead(3);
+    keeper.socket.disconnect();
+    expect(await first.stop()).toBe(0);
+    // What a crash of the storage host can do: the last acknowledged op is gone.
+    const db = new Database(path.join(first.dataDir, "meshboard.sqlite"));
+    db.prepare("DELETE FROM ops WHERE board = ? AND seq = 3").run(board);
+    db.prepare("UPDATE boards SET head = 2, items = 2 WHERE board = ?").run(board);
+    db.close();
+    const second = await startServer({ dataDir: first.dataDir });
+    try {
+      const other = await connect(second.url, board);
+      const reused = strokeOp();
+      expect(await other.submit(reused)).toMatchObject({ ok: true, seq: 3 });
+      // The keeper comes back holding seq 3 = `lost`: same seq, another op.
+      (keeper.socket.io as unknown as { uri: string }).uri = second.url;
+      keeper.socket.connect();
+      await waitFor(() => keeper.welcome?.node === second.nodeId && keeper.model.head === 3, { what: "keeper resynced" });
+      expect(keeper.welcome?.from).toBe(0);
+      expect(keeper.model.visibleIds()).toEqual([op1.item.id, op2.item.id, reused.item.id]);
+      other.close();
+    } finally {
+      keeper.close();
       await second.stop();
     }
   });

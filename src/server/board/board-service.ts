@@ -48,6 +48,18 @@ export class BoardService {
     return { ops, head: Math.max(head, last), more: last < head };
   }
 
+  /**
+   * Where a (re)connecting client's catch-up starts: after its lastSeq when the
+   * board's op at that seq is the one the client holds, else from the beginning.
+   */
+  async catchUpFrom(boardId: string, head: number, lastSeq: number, lastOpId: string | undefined): Promise<number> {
+    if (lastSeq === 0) return 0;
+    if (lastSeq > head) return 0;
+    if (!lastOpId) return lastSeq;
+    const [atLastSeq] = await this.store.readSince(boardId, lastSeq - 1, 1);
+    return atLastSeq?.seq === lastSeq && atLastSeq.op.opId === lastOpId ? lastSeq : 0;
+  }
+
   head(boardId: string): Promise<number> {
     return this.store.head(boardId);
   }

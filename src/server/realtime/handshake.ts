@@ -55,6 +55,7 @@ export function handshakeMiddleware(admission: Admission) {
       sessionId: randomBytes(9).toString("base64url"),
       name: auth.data.name.trim() || "Guest",
       lastSeq: auth.data.lastSeq,
+      lastOpId: auth.data.lastOpId,
       readOnly,
     };
     next();

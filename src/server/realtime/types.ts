@@ -12,6 +12,7 @@ export interface SessionData {
   sessionId: string;
   name: string;
   lastSeq: number;
+  lastOpId: string | undefined;
   readOnly: boolean;
 }
 
