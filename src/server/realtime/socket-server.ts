@@ -1,5 +1,5 @@
 /** The Socket.IO server: options, admission and sessions. */
-import type { Server as HttpServer } from "node:http";
+import { ServerResponse, type Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/constants.js";
 import { ERROR_CODES, LIMITS, type ErrorCode } from "../../shared/protocol.js";
@@ -39,7 +39,11 @@ export function attachSessions(io: MeshServer, admission: Admission, deps: Omit<
       next(err);
     }),
   );
-  io.on("connection", (socket) => startSession(socket, { ...deps, io, drafts }));
+  const release = releaseRequests(io);
+  io.on("connection", (socket) => {
+    startSession(socket, { ...deps, io, drafts });
+    release(socket);
+  });
 }
 
 /** Counts and logs a refused handshake; the auth payload (and any token in it) is never logged. */
@@ -50,4 +54,25 @@ function noteRefusal(socket: MeshSocket, err: Error, deps: Pick<SessionDeps, "lo
   // Refusals while starting or draining are expected (clients retry elsewhere).
   const level = code === "storage_unavailable" ? "debug" : "info";
   deps.log[level]({ socket: socket.id, board: isValidBoardId(board) ? board : undefined, code }, "handshake refused");
+}
+
+/**
+ * Once a session has started nothing reads its HTTP request again (the handshake
+ * keeps the headers, address and query that sessions use), yet Engine.IO keeps it
+ * for the connection's life, and for a WebSocket upgrade so does the response
+ * shim it hands to middlewares. Dropping both saves about a kilobyte of heap per
+ * socket (measured in BENCHMARKS.md), more with a browser's headers.
+ */
+function releaseRequests(io: MeshServer): (socket: MeshSocket) => void {
+  const shims = new WeakMap<object, { req: unknown }>();
+  io.engine.use((req: object, res: object, next: () => void) => {
+    if (!(res instanceof ServerResponse) && "req" in res) shims.set(req, res as { req: unknown });
+    next();
+  });
+  return (socket) => {
+    const conn = socket.conn as unknown as { request: object | null };
+    const shim = conn.request ? shims.get(conn.request) : undefined;
+    if (shim) shim.req = null;
+    conn.request = null;
+  };
 }
