@@ -1,5 +1,5 @@
 /** Wires the board page together: nothing here decides, it only connects the parts. */
-import { boardUrl, resolveBoardId } from "./board-address.js";
+import { boardUrl, readAccessToken, resolveBoardId } from "./board-address.js";
 import { BoardEditor } from "./board/board-editor.js";
 import { DisplayedBoard } from "./board/displayed-board.js";
 import { CanvasLayer } from "./canvas/canvas-layer.js";
@@ -41,6 +41,8 @@ const EXPORT_BACKGROUND = "#ffffff";
 const GRID_SPACING = 24;
 
 const boardId = resolveBoardId();
+/** The link's access token (access control on), or undefined. */
+const accessToken = readAccessToken();
 const clientId = loadClientId();
 let myName = loadName();
 
@@ -106,7 +108,7 @@ const session: BoardSession = new BoardSession(boardId, clientId, myName, {
     if (c.sessionId !== session.sessionId) cursors.move(c.sessionId, c.cursor);
   },
   problem: (message, kind = "error") => toasts.show(message, kind),
-});
+}, accessToken);
 
 const displayed = new DisplayedBoard(
   () => session.sequencer.model,

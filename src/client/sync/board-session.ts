@@ -56,6 +56,8 @@ export class BoardSession {
     readonly clientId: string,
     name: string,
     private readonly listener: SessionListener,
+    /** Access token of the page's link (access control on), sent in every handshake. */
+    private readonly token?: string,
   ) {
     this.name = name;
     this.sequencer = new OpSequencer({
@@ -71,6 +73,7 @@ export class BoardSession {
       clientId: this.clientId,
       lastSeq: this.sequencer.head,
       name: this.name,
+      ...(this.token === undefined ? {} : { token: this.token }),
     }));
     this.listen();
     addEventListener("online", this.onNetworkChange);
