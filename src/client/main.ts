@@ -31,7 +31,7 @@ import { ConnectionBadge } from "./ui/connection-badge.js";
 import { byId } from "./ui/dom.js";
 import { PeerCursors } from "./ui/peer-cursors.js";
 import { PresencePanel } from "./ui/presence-panel.js";
-import { copyText } from "./ui/share-link.js";
+import { ShareMenu } from "./ui/share-link.js";
 import { TextField } from "./ui/text-field.js";
 import { Toasts } from "./ui/toasts.js";
 import { Toolbar } from "./ui/toolbar.js";
@@ -274,12 +274,10 @@ function fitToContent(): void {
   viewport.fit(bounds, width, height);
 }
 
-async function shareLink(): Promise<void> {
-  const url = boardUrl(boardId);
-  if (await copyText(url)) toasts.show("Link copied — share it to draw together.", "info");
-  else toasts.show(`Copy this link: ${url}`, "info");
-}
-byId("share").addEventListener("click", () => void shareLink());
+new ShareMenu(
+  { button: byId<HTMLButtonElement>("share"), menu: byId("share-menu"), options: byId("share-options") },
+  { boardId, token: accessToken, plainUrl: boardUrl(boardId), notify: (message, kind) => toasts.show(message, kind) },
+);
 
 function resize(): void {
   const w = boardEl.clientWidth;
@@ -312,20 +310,25 @@ function onViewportChange(): void {
   frames.request();
 }
 
+/** A shortcut that changes the board or picks an editing tool: does nothing in a view-only session. */
+const editing = (run: () => void) => (): void => {
+  if (!editor.readOnly) run();
+};
+
 const shortcuts: Shortcut[] = [
-  { key: "v", run: () => selectTool("select") },
+  { key: "v", run: editing(() => selectTool("select")) },
   { key: "h", run: () => selectTool("hand") },
-  { key: "p", run: () => selectTool("pen") },
-  { key: "l", run: () => selectTool("line") },
-  { key: "a", run: () => selectTool("arrow") },
-  { key: "r", run: () => selectTool("rect") },
-  { key: "o", run: () => selectTool("ellipse") },
-  { key: "t", run: () => selectTool("text") },
-  { key: "e", run: () => selectTool("eraser") },
-  { key: "delete", run: () => selectToolImpl.deleteSelection() },
-  { key: "backspace", run: () => selectToolImpl.deleteSelection() },
-  { key: "d", mod: true, run: () => selectToolImpl.duplicateSelection() },
-  { key: "a", mod: true, run: () => (selectTool("select"), selectToolImpl.selectAll()) },
+  { key: "p", run: editing(() => selectTool("pen")) },
+  { key: "l", run: editing(() => selectTool("line")) },
+  { key: "a", run: editing(() => selectTool("arrow")) },
+  { key: "r", run: editing(() => selectTool("rect")) },
+  { key: "o", run: editing(() => selectTool("ellipse")) },
+  { key: "t", run: editing(() => selectTool("text")) },
+  { key: "e", run: editing(() => selectTool("eraser")) },
+  { key: "delete", run: editing(() => selectToolImpl.deleteSelection()) },
+  { key: "backspace", run: editing(() => selectToolImpl.deleteSelection()) },
+  { key: "d", mod: true, run: editing(() => selectToolImpl.duplicateSelection()) },
+  { key: "a", mod: true, run: editing(() => (selectTool("select"), selectToolImpl.selectAll())) },
   { key: "escape", run: () => selectToolImpl.select([]) },
   { key: "=", run: () => zoomBy(ZOOM_STEP) },
   { key: "+", shift: true, run: () => zoomBy(ZOOM_STEP) },
@@ -334,18 +337,18 @@ const shortcuts: Shortcut[] = [
   { key: "0", code: "Digit0", shift: true, run: () => viewport.reset() },
   { key: "1", code: "Digit1", shift: true, run: fitToContent },
   { key: "s", mod: true, shift: true, run: exportBoardSvg },
-  { key: "z", mod: true, run: undo },
-  { key: "z", mod: true, shift: true, run: redo },
-  { key: "y", mod: true, run: redo },
+  { key: "z", mod: true, run: editing(undo) },
+  { key: "z", mod: true, shift: true, run: editing(redo) },
+  { key: "y", mod: true, run: editing(redo) },
   { key: "e", mod: true, shift: true, run: () => void exportBoard() },
-  { key: "[", run: () => style.stepWidth(-1) },
-  { key: "]", run: () => style.stepWidth(1) },
+  { key: "[", run: editing(() => style.stepWidth(-1)) },
+  { key: "]", run: editing(() => style.stepWidth(1)) },
   ...PALETTE.map((s, i) => ({
     key: String(i + 1),
-    run: () => {
+    run: editing(() => {
       style.setColor(s.color);
       if (!["pen", "line", "arrow", "rect", "ellipse", "text"].includes(tool.id)) selectTool("pen");
-    },
+    }),
   })),
 ];
 
@@ -389,4 +392,5 @@ installTestHook({
   view: () => ({ offsetX: viewport.offsetX, offsetY: viewport.offsetY, zoom: viewport.zoom }),
   items: () => displayed.items().map((i) => structuredClone(i)),
   tool: () => tool.id,
+  readOnly: () => editor.readOnly,
 });

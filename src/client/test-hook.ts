@@ -23,6 +23,8 @@ export interface MeshboardTestHook {
   items(): Item[];
   /** The active tool's id. */
   tool(): string;
+  /** Whether the server made this session view-only (`welcome.readOnly`). */
+  readOnly(): boolean;
 }
 
 declare global {

@@ -102,9 +102,17 @@ export class Toolbar {
     this.redoButton.disabled = this.readOnly || !canRedo;
   }
 
+  /**
+   * A view-only session keeps hand, zoom, export and share; the editing tools are
+   * disabled and hidden (`read-only` on <body>: the CSS hides `.edit-only` and shows
+   * the "View only" badge).
+   */
   setReadOnly(readOnly: boolean): void {
     this.readOnly = readOnly;
     for (const b of this.editButtons) b.disabled = readOnly;
+    this.undoButton.disabled ||= readOnly;
+    this.redoButton.disabled ||= readOnly;
+    document.body.classList.toggle("read-only", readOnly);
     this.render();
   }
 
