@@ -18,6 +18,8 @@ export class BoardModel {
   readonly items = new Map<string, BoardItem>();
   /** Highest seq applied; ops are applied strictly in order. */
   head = 0;
+  /** opId of the op at `head`: with it a reconnecting client proves which history it holds. */
+  headOpId: string | undefined;
 
   /**
    * Applies one sequenced op. Returns false when it is not the next one
@@ -26,6 +28,7 @@ export class BoardModel {
   apply(s: SequencedOp): boolean {
     if (s.seq !== this.head + 1) return false;
     this.head = s.seq;
+    this.headOpId = s.op.opId;
     applyOp(this.items, s.op, s.author, s.seq);
     return true;
   }

@@ -77,8 +77,6 @@ export class BoardClient {
   peers: Peer[] = [];
   connectError: (Error & { data?: { code: string; message: string } }) | null = null;
   private pending = new Map<number, SequencedOp>();
-  /** opId of the op applied at model.head (sent as auth.lastOpId). */
-  private lastOpId: string | undefined;
 
   constructor(
     readonly url: string,
@@ -89,7 +87,7 @@ export class BoardClient {
     this.socket = io(url, {
       path: SOCKET_PATH,
       query: { [BOARD_QUERY_PARAM]: boardId },
-      auth: (cb) => cb({ protocol: PROTOCOL_VERSION, clientId, lastSeq: this.model.head, lastOpId: this.lastOpId, name: opts.name ?? "tester", token: opts.token }),
+      auth: (cb) => cb({ protocol: PROTOCOL_VERSION, clientId, lastSeq: this.model.head, lastOpId: this.model.headOpId, name: opts.name ?? "tester", token: opts.token }),
       transports: (opts.transports ?? ["polling", "websocket"]) as ("polling" | "websocket")[],
       // Keeps cookies (the balancer's affinity cookie) across requests, like a browser.
       withCredentials: true,
@@ -122,13 +120,12 @@ export class BoardClient {
     while ((next = this.pending.get(this.model.head + 1))) {
       this.pending.delete(next.seq);
       this.model.apply(next);
-      this.lastOpId = next.op.opId;
     }
   }
 
   private reset(): void {
     this.model.head = 0;
-    this.lastOpId = undefined;
+    this.model.headOpId = undefined;
     this.model.items.clear();
     this.pending.clear();
   }

@@ -72,6 +72,7 @@ export class BoardSession {
       protocol: PROTOCOL_VERSION,
       clientId: this.clientId,
       lastSeq: this.sequencer.head,
+      lastOpId: this.sequencer.model.headOpId,
       name: this.name,
       ...(this.token === undefined ? {} : { token: this.token }),
     }));
@@ -148,9 +149,10 @@ export class BoardSession {
 
   private onWelcome(w: Welcome): void {
     this.failedAttempts = 0;
-    const reset = w.head < this.sequencer.head;
+    const reset = w.from < this.sequencer.head;
     if (reset) {
-      // The server's board is behind what we applied (lost or reset): start over from 0.
+      // The server does not have the history we applied (the board was reset, or its
+      // store lost operations and reused their seqs): start over from `from` (0).
       this.sequencer.reset();
       this.listener.boardChanged();
       this.listener.problem("The board was reset on the server; reloading it.", "info");
@@ -159,9 +161,8 @@ export class BoardSession {
     this.setStatus("connected");
     this.listener.welcome(w);
     this.outbox.attach(this.transport());
+    // Catch-up pages from `from` follow the welcome on their own.
     this.sequencer.expect(w.head);
-    // After a reset nothing is streamed (the server sent what follows our old, too high lastSeq).
-    if (reset && w.head > 0) this.catchUp(0);
   }
 
   private transport(): OpTransport {
