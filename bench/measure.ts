@@ -127,6 +127,7 @@ export async function runLoad(
         parser: knobs.parser,
         connectConcurrency: timing.connectConcurrency,
         connectTimeoutMs: 15_000,
+        connectBudgetMs: timing.connectBudgetS * 1000,
       },
       clients,
     );
@@ -222,6 +223,7 @@ export async function runConnections(
       parser: knobs.parser,
       connectConcurrency: timing.connectConcurrency * 2,
       connectTimeoutMs: 30_000,
+      connectBudgetMs: timing.connectBudgetS * 2000,
     };
     const first = Math.max(1, Math.round(scenario.sockets / 10));
     const a = await LoadPool.start(WORKER, timing.workers, base, specs(0, first));

@@ -30,15 +30,17 @@ export interface Timing {
   settleS: number;
   warmupS: number;
   windowS: number;
+  /** Clients not connected after this long are given up (reported as failed). */
+  connectBudgetS: number;
   /** Load-generator worker processes. */
   workers: number;
   connectConcurrency: number;
 }
 
 export const TIMING: Record<Mode, Timing> = {
-  smoke: { settleS: 0.3, warmupS: 0.5, windowS: 1.5, workers: 2, connectConcurrency: 8 },
-  quick: { settleS: 1.5, warmupS: 3, windowS: 8, workers: 2, connectConcurrency: 16 },
-  full: { settleS: 2, warmupS: 5, windowS: 20, workers: 2, connectConcurrency: 16 },
+  smoke: { settleS: 0.3, warmupS: 0.5, windowS: 1.5, connectBudgetS: 10, workers: 2, connectConcurrency: 8 },
+  quick: { settleS: 1.5, warmupS: 3, windowS: 8, connectBudgetS: 25, workers: 2, connectConcurrency: 16 },
+  full: { settleS: 2, warmupS: 5, windowS: 20, connectBudgetS: 60, workers: 2, connectConcurrency: 16 },
 };
 
 /**

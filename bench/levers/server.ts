@@ -8,6 +8,7 @@
  *   LAB_PARSER      default | msgpack             Socket.IO parser
  *   LAB_FLUSH_MS    0 | n                         batch drafts per board for n ms, one `drafts` event per flush
  *   LAB_FLUSH_TIMER node | per-board             one flush timer for the node, or one per board
+ *   LAB_DELIVERY    batch | per-draft             a flush as one `drafts` event, or one merged `draft` per sender
  *   LAB_EMIT        room | per-socket             serialise once per broadcast, or once per recipient
  *   LAB_DEFLATE     0 | 1                         per-message deflate (ws default threshold: 1 KiB)
  *   LAB_TRANSPORTS  polling,websocket | websocket
@@ -83,7 +84,8 @@ function checkDraft(p: unknown): Omit<PeerDraft, "sessionId"> | null {
 // The batcher under test is meshboard's own (src/server/realtime/draft-batcher.ts): one
 // timer for the node; LAB_FLUSH_TIMER=per-board gives each board its own batcher and timer.
 const fanout = (env.LAB_LOCAL === "1" ? io.local : io) as unknown as MeshServer;
-const newBatcher = () => new DraftBatcher<Socket>({ flushMs, deliver: (flush) => deliverDrafts(fanout, flush as never) });
+const delivery = env.LAB_DELIVERY === "per-draft" ? "per-draft" : "batch";
+const newBatcher = () => new DraftBatcher<Socket>({ flushMs, deliver: (flush) => deliverDrafts(fanout, flush as never, delivery) });
 const nodeBatcher = newBatcher();
 const boardBatchers = new Map<string, DraftBatcher<Socket>>();
 const batcherFor = (board: string) => {

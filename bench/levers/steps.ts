@@ -35,6 +35,7 @@ export const LEVER_STEPS: LeverStep[] = [
   lab("  per-message deflate on", { LAB_ADAPTER: "sharded", LAB_DEFLATE: "1" }, "board"),
   lab("  batching 33 ms, a timer per board", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_FLUSH_TIMER: "per-board" }, "board"),
   lab("+ batching 16 ms", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "16" }, "board"),
+  lab("+ batching 33 ms, one merged draft per sender", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_DELIVERY: "per-draft" }, "board"),
   lab("+ batching 33 ms", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33" }, "board"),
   lab("  batching 50 ms", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "50" }, "board"),
   lab("  batching 33 ms without board affinity", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33" }, "cookie"),

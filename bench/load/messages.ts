@@ -25,7 +25,10 @@ export interface WorkerPlan {
   /** meshboard: Socket.IO parser the server speaks. */
   parser: "default" | "msgpack";
   connectConcurrency: number;
+  /** One client's handshake may take this long. */
   connectTimeoutMs: number;
+  /** No new client starts connecting after this long; the rest count as not connected. */
+  connectBudgetMs: number;
 }
 
 export type ParentMessage =
@@ -51,7 +54,7 @@ export interface WindowStats {
 }
 
 export type WorkerMessage =
-  | { type: "connected"; ok: number; failed: number; errors: string[]; ms: number }
+  | { type: "connected"; ok: number; failed: number; skipped: number; errors: string[]; ms: number }
   | { type: "stats"; stats: WindowStats }
   | { type: "closed" }
   | { type: "fatal"; error: string };

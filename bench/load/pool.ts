@@ -17,6 +17,7 @@ export interface PoolStats {
 
 export interface ConnectResult {
   ok: number;
+  /** Refused, timed out, or never started (connect budget spent). */
   failed: number;
   errors: string[];
   ms: number;
@@ -84,14 +85,14 @@ export class LoadPool {
     try {
       const results = await Promise.all(
         workers.map((w, i) =>
-          w.request({ type: "plan", plan: { ...base, clients: shares[i] } }, "connected", base.connectTimeoutMs + 20_000 + shares[i].length * 50),
+          w.request({ type: "plan", plan: { ...base, clients: shares[i] } }, "connected", base.connectBudgetMs + base.connectTimeoutMs + 10_000),
         ),
       );
       return {
         pool,
         connect: {
           ok: results.reduce((s, r) => s + r.ok, 0),
-          failed: results.reduce((s, r) => s + r.failed, 0),
+          failed: results.reduce((s, r) => s + r.failed + r.skipped, 0),
           errors: results.flatMap((r) => r.errors).slice(0, 5),
           ms: Math.max(...results.map((r) => r.ms)),
         },

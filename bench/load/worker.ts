@@ -103,8 +103,9 @@ async function connectAll(plan: WorkerPlan): Promise<void> {
   let failed = 0;
   let next = 0;
   const made: Array<{ client: LoadClient; draws: boolean }> = [];
+  const deadline = started + plan.connectBudgetMs;
   async function lane(): Promise<void> {
-    while (next < plan.clients.length && !closing) {
+    while (next < plan.clients.length && !closing && Date.now() < deadline) {
       const spec = plan.clients[next++];
       const client = createClient(spec, plan, receiver, counters);
       made.push({ client, draws: spec.draws });
@@ -121,7 +122,9 @@ async function connectAll(plan: WorkerPlan): Promise<void> {
   await Promise.all(Array.from({ length: Math.max(1, plan.connectConcurrency) }, lane));
   clients = made.map((m) => m.client);
   drawers = made.filter((m) => m.draws).map((m) => new Drawer(m.client, plan));
-  send({ type: "connected", ok, failed, errors, ms: Date.now() - started });
+  const skipped = plan.clients.length - made.length;
+  if (skipped && errors.length < 5) errors.push(`${skipped} not started within the ${plan.connectBudgetMs} ms connect budget`);
+  send({ type: "connected", ok, failed, skipped, errors, ms: Date.now() - started });
 }
 
 function mark(): WindowStats {
