@@ -1,8 +1,8 @@
 /** Runs one scenario against one system and measures it. */
-import { readFileSync, rmSync, existsSync } from "node:fs";
+import { readFileSync, rmSync, existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sleep } from "./lib/clock.js";
-import { CpuMeter } from "./lib/proc-cpu.js";
+import { CpuMeter, processTree } from "./lib/proc-cpu.js";
 import { RedisMeter } from "./lib/redis-info.js";
 import { LoadPool } from "./load/pool.js";
 import type { ClientSpec, WorkerPlan } from "./load/messages.js";
@@ -60,6 +60,22 @@ export interface LoadKnobs {
   idle?: boolean;
   /** Another build of the meshboard server to run instead of dist/ (prototypes of server changes). */
   entry?: string;
+  /** Record the server processes with `perf record -e cpu-clock` over the window into this directory. */
+  perfDir?: string;
+}
+
+/** On-CPU samples of every server process over the window (perf's software clock works in VMs). */
+async function recordPerf(dir: string, sys: RunningSystem, seconds: number): Promise<void> {
+  const { spawn } = await import("node:child_process");
+  const roles = Object.entries(sys.cpuGroups).flatMap(([role, pids]) => processTree(pids).map((pid) => `${pid}=${role}`));
+  const file = path.join(dir, `${sys.name}-${Date.now()}.perf.data`);
+  writeFileSync(`${file}.pids`, roles.join("\n") + "\n");
+  const pids = roles.map((r) => r.split("=")[0]).join(",");
+  await new Promise<void>((resolve) => {
+    const p = spawn("perf", ["record", "-q", "-e", "cpu-clock", "-F", "999", "-g", "-p", pids, "-o", file, "--", "sleep", String(seconds)], { stdio: "ignore" });
+    p.on("exit", () => resolve());
+    p.on("error", () => resolve());
+  });
 }
 
 function plan(scenario: LoadScenario, url: string): ClientSpec[] {
@@ -141,7 +157,9 @@ export async function runLoad(
     cpu.begin();
     const t0 = performance.now();
     await pool.mark();
+    const perf = knobs.perfDir ? recordPerf(knobs.perfDir, sys, timing.windowS) : null;
     await sleep(timing.windowS * 1000);
+    await perf;
     const stats = await pool.mark();
     const cpuS = cpu.end();
     const windowS = (performance.now() - t0) / 1000;

@@ -20,6 +20,7 @@
  *   --markdown         tables as Markdown
  *   --label NAME       tag for the results file in bench/results/
  *   --meshboard-entry F  run another build of the server as meshboard (a prototype)
+ *   --perf DIR         perf record (cpu-clock) the server processes over each window into DIR
  *   --idle             clients connect, nobody draws (fixed costs)
  *   --no-build         do not rebuild dist/server (the bench itself is always compiled)
  */
@@ -66,6 +67,7 @@ const { values: args } = parseArgs({
     repeat: { type: "string", default: "1" },
     "meshboard-entry": { type: "string" },
     members: { type: "string" },
+    perf: { type: "string" },
     drawers: { type: "string" },
     label: { type: "string" },
   },
@@ -94,6 +96,7 @@ const knobs: LoadKnobs = {
   routing: args.routing as Routing | undefined,
   idle: args.idle,
   entry: args["meshboard-entry"] ? path.resolve(args["meshboard-entry"]) : undefined,
+  perfDir: args.perf ? path.resolve(args.perf) : undefined,
   env: Object.fromEntries((args.env ?? []).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)])),
 };
 

@@ -15,8 +15,27 @@ export interface LeverStep {
   env?: Record<string, string>;
 }
 
-/** A prototype build of meshboard for the lever steps that need one (see BENCHMARKS.md). */
+/** A prototype build of meshboard (bench/levers/build-prototype.sh) for the steps not shipped yet. */
 const PROTOTYPE = process.env.BENCH_PROTOTYPE_ENTRY;
+
+const proto = (label: string, env: Record<string, string>, knobs: Partial<LoadKnobs> = {}): LeverStep => ({
+  label,
+  system: "meshboard",
+  env,
+  knobs: { entry: PROTOTYPE, ...knobs },
+});
+
+/** meshboard with the levers that need changes outside the server (clients listening to `drafts`, a 30 Hz draft rate) or in the cluster backend. */
+const PROTOTYPE_STEPS: LeverStep[] = PROTOTYPE
+  ? [
+      proto("prototype: one `drafts` message per board per flush", { PROTO_DELIVERY: "batch" }),
+      proto("prototype: + Redis skipped for boards no other node hosts", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1" }),
+      proto("prototype: + hand-written draft check", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1" }),
+      proto("prototype: + client sends every other frame (30 Hz)", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1" }, { samplesPerDraft: 2 }),
+      proto("prototype: all of it, 25 ms flush", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1", PROTO_FLUSH_MS: "25" }, { samplesPerDraft: 2 }),
+      proto("prototype: all of it, 50 ms flush", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1", PROTO_FLUSH_MS: "50" }, { samplesPerDraft: 2 }),
+    ]
+  : [];
 
 const lab = (label: string, env: Record<string, string>, routing: Routing, knobs: Partial<LoadKnobs> = {}): LeverStep => ({
   label,
@@ -28,23 +47,19 @@ const lab = (label: string, env: Record<string, string>, routing: Routing, knobs
 
 export const LEVER_STEPS: LeverStep[] = [
   { label: "seed design (baseline)", system: "baseline" },
-  lab("meshboard drafts, classic adapter, cookie affinity", { LAB_ADAPTER: "classic" }, "cookie"),
-  lab("+ sharded pub/sub, dynamic subscriptions", { LAB_ADAPTER: "sharded" }, "cookie"),
-  lab("+ board affinity", { LAB_ADAPTER: "sharded" }, "board"),
-  lab("  serialise per recipient instead", { LAB_ADAPTER: "sharded", LAB_EMIT: "per-socket" }, "board"),
-  lab("  per-message deflate on", { LAB_ADAPTER: "sharded", LAB_DEFLATE: "1" }, "board"),
-  lab("  batching 33 ms, a timer per board", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_FLUSH_TIMER: "per-board" }, "board"),
-  lab("+ batching 16 ms", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "16" }, "board"),
-  lab("+ batching 33 ms, one merged draft per sender", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_DELIVERY: "per-draft" }, "board"),
-  lab("+ batching 33 ms", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33" }, "board"),
-  lab("  batching 50 ms", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "50" }, "board"),
-  lab("  batching 33 ms without board affinity", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33" }, "cookie"),
-  lab("  msgpack parser (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_PARSER: "msgpack" }, "board", { parser: "msgpack" }),
-  lab("  client sends 2 samples per draft (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33" }, "board", { samplesPerDraft: 2 }),
-  lab("  hand-written draft check instead of zod (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_VALIDATE: "fast" }, "board"),
-  lab("  flushes skip Redis when no other node listens (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_LOCAL: "1" }, "board"),
-  lab("  all three: msgpack, hand check, local flush (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_PARSER: "msgpack", LAB_VALIDATE: "fast", LAB_LOCAL: "1" }, "board", { parser: "msgpack" }),
+  lab("lab: meshboard drafts, classic adapter, cookie affinity", { LAB_ADAPTER: "classic" }, "cookie"),
+  lab("lab: + sharded pub/sub, dynamic subscriptions", { LAB_ADAPTER: "sharded" }, "cookie"),
+  lab("lab: + board affinity", { LAB_ADAPTER: "sharded" }, "board"),
+  lab("lab:   serialise per recipient instead", { LAB_ADAPTER: "sharded", LAB_EMIT: "per-socket" }, "board"),
+  lab("lab:   per-message deflate on", { LAB_ADAPTER: "sharded", LAB_DEFLATE: "1" }, "board"),
+  lab("lab: + batching 16 ms", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "16" }, "board"),
+  lab("lab: + batching 33 ms", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33" }, "board"),
+  lab("lab:   batching 50 ms", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "50" }, "board"),
+  lab("lab:   33 ms, a timer per board", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_FLUSH_TIMER: "per-board" }, "board"),
+  lab("lab:   33 ms, one merged draft per sender", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_DELIVERY: "per-draft" }, "board"),
+  lab("lab:   33 ms without board affinity", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33" }, "cookie"),
+  lab("lab:   msgpack parser (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_PARSER: "msgpack" }, "board", { parser: "msgpack" }),
   { label: "meshboard as shipped", system: "meshboard" },
-  ...(PROTOTYPE ? [{ label: "meshboard prototype", system: "meshboard" as const, knobs: { entry: PROTOTYPE } }] : []),
+  ...PROTOTYPE_STEPS,
   { label: "floor (raw ws, one process)", system: "floor" },
 ];
