@@ -9,6 +9,7 @@ import type { ClientSpec, WorkerPlan } from "./load/messages.js";
 import type { Routing } from "../scripts/local-cluster.js";
 import type { ConnectionsScenario, LoadScenario, Scenario, Timing } from "./scenarios.js";
 import { BENCH_BUILD, startSystem, type RunningSystem, type SystemName } from "./systems.js";
+import { isAlive } from "../scripts/lib/pid.js";
 
 const WORKER = path.join(BENCH_BUILD, "load/worker.js");
 
@@ -87,15 +88,6 @@ function plan(scenario: LoadScenario, url: string): ClientSpec[] {
   return specs;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const round = (v: number, digits = 2) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null) as number;
 
 /** Whether the levers (knobs) apply to this system. */
@@ -165,7 +157,7 @@ export async function runLoad(
     const windowS = (performance.now() - t0) / 1000;
     const traffic = await redis?.end();
     pool.draw(false);
-    const dead = Object.values(sys.cpuGroups).flat().filter((pid) => !alive(pid));
+    const dead = Object.values(sys.cpuGroups).flat().filter((pid) => !isAlive(pid));
     if (dead.length) throw new Error(`server process(es) ${dead.join(", ")} died during the run`);
 
     const drawers = scenario.boards * scenario.drawersPerBoard;

@@ -5,17 +5,9 @@ import { describe, expect, it } from "vitest";
 import { NODE_HEADER } from "../../src/shared/constants.js";
 import { freePort } from "../helpers/free-port.js";
 import { waitFor } from "../helpers/wait.js";
+import { isAlive } from "../../scripts/lib/pid.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe("npm run cluster", () => {
   it("starts redis, 3 nodes and HAProxy, prints their URLs, and stops them all on Ctrl-C", async () => {
@@ -40,7 +32,7 @@ describe("npm run cluster", () => {
       expect(pids.length).toBeGreaterThanOrEqual(5);
       child.kill("SIGINT");
       expect(await exited).toBe(0);
-      await waitFor(() => pids.every((p) => !alive(p)), { what: "every process it started gone" });
+      await waitFor(() => pids.every((p) => !isAlive(p)), { what: "every process it started gone" });
       for (const url of nodeUrls) expect(await fetch(`${url}/healthz`).then(() => "up", () => "down")).toBe("down");
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
