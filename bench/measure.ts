@@ -49,8 +49,8 @@ export interface ConnectionsResult {
 
 /** What a run may vary for meshboard (levers) besides the scenario. */
 export interface LoadKnobs {
-  /** Pointer samples per draft the meshboard client sends (1: one per frame at 60 Hz). */
-  samplesPerDraft: number;
+  /** Pointer samples per draft the meshboard client sends; default: one draft per 60 Hz animation frame. */
+  samplesPerDraft?: number;
   parser: WorkerPlan["parser"];
   commitStrokes: boolean;
   /** Extra environment for meshboard nodes. */
@@ -129,7 +129,7 @@ export async function runLoad(
       {
         protocol: sys.protocol,
         pointerHz: scenario.pointerHz,
-        samplesPerDraft: tuned ? knobs.samplesPerDraft : 1,
+        samplesPerDraft: tuned ? (knobs.samplesPerDraft ?? Math.max(1, Math.round(scenario.pointerHz / 60))) : 1,
         strokePoints: 120,
         commitStrokes: knobs.commitStrokes,
         parser: knobs.parser,

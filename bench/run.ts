@@ -10,6 +10,8 @@
  *   --scenarios a,b    subset of classroom,stadium,connections
  *   --systems a,b      subset of baseline,meshboard,floor
  *   --boards N         classroom size (also --members, --drawers per board); --window S; --warmup S; --workers N
+ *   --pointer-hz N     drawers' pointer rate (default 60; the meshboard client sends one draft
+ *                      per 60 Hz frame, the seed's client a segment per move, throttled to 10 ms)
  *   meshboard levers:  --routing cookie|board|roundrobin  --samples-per-draft N
  *                      --parser default|msgpack  --no-commit  --env KEY=VALUE (repeatable)
  *   --sweep 5,10,20    classroom at these board counts per system instead of the
@@ -67,6 +69,7 @@ const { values: args } = parseArgs({
     repeat: { type: "string", default: "1" },
     "meshboard-entry": { type: "string" },
     members: { type: "string" },
+    "pointer-hz": { type: "string" },
     perf: { type: "string" },
     drawers: { type: "string" },
     label: { type: "string" },
@@ -90,7 +93,7 @@ const scenarioNames = list(args.scenarios, ["classroom", "stadium", "connections
 if (args.routing && !ROUTINGS.includes(args.routing as Routing)) throw new Error(`--routing: one of ${ROUTINGS.join(", ")}`);
 if (args.parser !== "default" && args.parser !== "msgpack") throw new Error("--parser: default or msgpack");
 const knobs: LoadKnobs = {
-  samplesPerDraft: Number(args["samples-per-draft"] ?? 1),
+  samplesPerDraft: args["samples-per-draft"] ? Number(args["samples-per-draft"]) : undefined,
   parser: args.parser,
   commitStrokes: !args["no-commit"],
   routing: args.routing as Routing | undefined,
@@ -105,9 +108,15 @@ function classroomScenario(boards?: number) {
   const c = classroom(mode, boards ?? (args.boards ? Number(args.boards) : undefined));
   if (args.members) c.membersPerBoard = Number(args.members);
   if (args.drawers) c.drawersPerBoard = Number(args.drawers);
+  if (args["pointer-hz"]) c.pointerHz = Number(args["pointer-hz"]);
   return c;
 }
-const scenarios: Scenario[] = scenarioNames.map((n) => (n === "classroom" ? classroomScenario() : n === "stadium" ? stadium(mode) : connections(mode)));
+function stadiumScenario() {
+  const s = stadium(mode);
+  if (args["pointer-hz"]) s.pointerHz = Number(args["pointer-hz"]);
+  return s;
+}
+const scenarios: Scenario[] = scenarioNames.map((n) => (n === "classroom" ? classroomScenario() : n === "stadium" ? stadiumScenario() : connections(mode)));
 
 /** Newest mtime of the .ts files under a directory. */
 function newest(dir: string): number {
@@ -210,11 +219,11 @@ async function main(): Promise<void> {
     const bySystem = per.get(scenario.name)!;
     const { kind: _kind, name, ...params } = scenario;
     const entry: ScenarioResult = { name, params, ...bySystem };
-    if (scenario.kind === "load") {
-      const b = bySystem.baseline as LoadResult | undefined;
-      const m = bySystem.meshboard as LoadResult | undefined;
-      entry.efficiency_ratio = b && m && m.cpu_s_per_million_points ? Number((b.cpu_s_per_million_points / m.cpu_s_per_million_points).toFixed(2)) : null;
-    }
+    // CPU per point: the seed's design over meshboard's (no meaning for idle sockets).
+    const b = bySystem.baseline as LoadResult | undefined;
+    const m = bySystem.meshboard as LoadResult | undefined;
+    entry.efficiency_ratio =
+      scenario.kind === "load" && b && m && m.cpu_s_per_million_points ? Number((b.cpu_s_per_million_points / m.cpu_s_per_million_points).toFixed(2)) : null;
     return entry;
   });
   const output = {
@@ -368,7 +377,7 @@ export function report(results: ScenarioResult[], markdown = false): string {
         connRows.push([`${r.name} / ${system}`, v.sockets, v.heap_bytes_per_socket, v.rss_bytes_per_socket, v.connect_per_s]);
       }
     }
-    if (r.efficiency_ratio !== undefined) loadRows.push([`${r.name}: efficiency ratio ${r.efficiency_ratio ?? "-"}`, "", "", "", "", "", "", "", "", "", ""]);
+    if (r.efficiency_ratio !== undefined && r.name !== "connections") loadRows.push([`${r.name}: efficiency ratio ${r.efficiency_ratio ?? "-"}`, "", "", "", "", "", "", "", "", "", ""]);
   }
   const parts: string[] = [];
   if (loadRows.length) {

@@ -36,6 +36,7 @@ export interface LoadClient {
 
 const id = () => randomBytes(12).toString("base64url");
 const SEED_COLORS = ["black", "red", "green", "blue", "yellow"];
+const SEED_THROTTLE_MS = 10;
 const MESH_COLORS = ["#1e1e1e", "#e03131", "#2f9e44", "#1971c2", "#f08c00"];
 /** The demo's canvas is the browser window; coordinates travel as fractions of it. */
 const CANVAS = { w: 1280, h: 720 };
@@ -137,10 +138,14 @@ function seedClient(spec: ClientSpec, plan: WorkerPlan, rx: Receiver): LoadClien
   socket.on("disconnect", () => rx.disconnected());
   const color = SEED_COLORS[Math.floor(Math.random() * SEED_COLORS.length)];
   let last: { x: number; y: number } | null = null;
+  let passed = Number.NEGATIVE_INFINITY;
   return {
     ready: readyOrFail(socket, "connect", plan.connectTimeoutMs),
     send(points) {
       for (const p of points) {
+        // The demo's mouse-move handler is throttled to one call per 10 ms.
+        if (p.t - passed < SEED_THROTTLE_MS) continue;
+        passed = p.t;
         const from = last ?? p;
         socket.emit("drawing", { x0: from.x / CANVAS.w, y0: from.y / CANVAS.h, x1: p.x / CANVAS.w, y1: p.y / CANVAS.h, color, t: p.t });
         last = p;

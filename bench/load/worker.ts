@@ -76,8 +76,9 @@ class Drawer {
     if (behind > 3) this.k += behind;
     const phase = (this.k * this.period) / 1000;
     this.pending.push({
-      x: Math.round((this.cx + 180 * Math.sin(this.a * phase)) * 10) / 10,
-      y: Math.round((this.cy + 120 * Math.sin(this.b * phase + 0.5)) * 10) / 10,
+      // Board coordinates quantised like the client's (0.01 px).
+      x: Math.round((this.cx + 180 * Math.sin(this.a * phase)) * 100) / 100,
+      y: Math.round((this.cy + 120 * Math.sin(this.b * phase + 0.5)) * 100) / 100,
       t: now,
     });
     this.k++;
