@@ -32,7 +32,7 @@ const PROTOTYPE_STEPS: LeverStep[] = PROTOTYPE
       proto("prototype: + Redis skipped for boards no other node hosts", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1" }),
       proto("prototype: + hand-written draft check", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1" }),
       proto("prototype: + client sends every other frame (30 Hz)", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1" }, { samplesPerDraft: 2 }),
-      proto("prototype: all of it, 25 ms flush", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1", PROTO_FLUSH_MS: "25" }, { samplesPerDraft: 2 }),
+      proto("prototype: all of it, 33 ms flush", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1", PROTO_FLUSH_MS: "33" }, { samplesPerDraft: 2 }),
       proto("prototype: all of it, 50 ms flush", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1", PROTO_FLUSH_MS: "50" }, { samplesPerDraft: 2 }),
     ]
   : [];
