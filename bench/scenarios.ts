@@ -39,7 +39,7 @@ export interface Timing {
 
 export const TIMING: Record<Mode, Timing> = {
   smoke: { settleS: 0.3, warmupS: 0.5, windowS: 1.5, connectBudgetS: 10, workers: 2, connectConcurrency: 8 },
-  quick: { settleS: 1, warmupS: 2, windowS: 6, connectBudgetS: 20, workers: 2, connectConcurrency: 16 },
+  quick: { settleS: 1, warmupS: 4, windowS: 6, connectBudgetS: 20, workers: 2, connectConcurrency: 16 },
   full: { settleS: 2, warmupS: 5, windowS: 20, connectBudgetS: 60, workers: 2, connectConcurrency: 16 },
 };
 
