@@ -51,6 +51,8 @@ export interface ConnectionsResult {
 export interface LoadKnobs {
   /** Pointer samples per draft the meshboard client sends; default: one draft per 60 Hz animation frame. */
   samplesPerDraft?: number;
+  /** false: the meshboard client sends a draft per animation frame instead of on the server's ink clock. */
+  inkClock?: boolean;
   parser: WorkerPlan["parser"];
   commitStrokes: boolean;
   /** Extra environment for meshboard nodes. */
@@ -130,6 +132,7 @@ export async function runLoad(
         protocol: sys.protocol,
         pointerHz: scenario.pointerHz,
         samplesPerDraft: tuned ? (knobs.samplesPerDraft ?? Math.max(1, Math.round(scenario.pointerHz / 60))) : 1,
+        inkClock: tuned && knobs.inkClock !== false,
         strokePoints: 120,
         commitStrokes: knobs.commitStrokes,
         parser: knobs.parser,
@@ -228,6 +231,7 @@ export async function runConnections(
       protocol: sys.protocol,
       pointerHz: 60,
       samplesPerDraft: 1,
+      inkClock: false,
       strokePoints: 120,
       commitStrokes: false,
       parser: knobs.parser,

@@ -13,7 +13,7 @@
  *   --pointer-hz N     drawers' pointer rate (default 60; the meshboard client sends one draft
  *                      per 60 Hz frame, the seed's client a segment per move, throttled to 10 ms)
  *   meshboard levers:  --routing cookie|board|roundrobin  --samples-per-draft N
- *                      --parser default|msgpack  --no-commit  --env KEY=VALUE (repeatable)
+ *                      --parser default|msgpack  --no-commit  --no-ink-clock  --env KEY=VALUE (repeatable)
  *   --sweep 5,10,20    classroom at these board counts per system instead of the
  *                      scenarios; writes latency-against-load charts to bench/charts/
  *   --levers           the levers of issue 6 one by one on classroom (bench/levers/steps.ts);
@@ -59,6 +59,7 @@ const { values: args } = parseArgs({
     "samples-per-draft": { type: "string" },
     parser: { type: "string", default: "default" },
     "no-commit": { type: "boolean", default: false },
+    "no-ink-clock": { type: "boolean", default: false },
     env: { type: "string", multiple: true },
     "no-build": { type: "boolean", default: false },
     sweep: { type: "string" },
@@ -96,6 +97,7 @@ const knobs: LoadKnobs = {
   samplesPerDraft: args["samples-per-draft"] ? Number(args["samples-per-draft"]) : undefined,
   parser: args.parser,
   commitStrokes: !args["no-commit"],
+  inkClock: !args["no-ink-clock"],
   routing: args.routing as Routing | undefined,
   idle: args.idle,
   entry: args["meshboard-entry"] ? path.resolve(args["meshboard-entry"]) : undefined,

@@ -13,7 +13,9 @@ import { io, type Socket } from "socket.io-client";
 import msgpackParser from "socket.io-msgpack-parser";
 import { WebSocket } from "ws";
 import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../src/shared/constants.js";
-import { PROTOCOL_VERSION, type Draft, type PeerDraft } from "../../src/shared/protocol.js";
+import { InkPacer } from "../../src/client/sync/ink-pacer.js";
+import { clockOffset } from "../../src/shared/ink-clock.js";
+import { PROTOCOL_VERSION, type Draft, type PeerDraft, type Welcome } from "../../src/shared/protocol.js";
 import { monoMs } from "../lib/clock.js";
 import type { ClientSpec, WorkerPlan } from "./messages.js";
 
@@ -94,6 +96,16 @@ function meshboardClient(
     for (const d of batch) onDraft(d);
   }) as never);
   socket.on("disconnect", () => rx.disconnected());
+  // As the browser client does (src/client/sync/board-session.ts): live ink is
+  // volatile and waits for the server's ink clock, read once per session.
+  const pacer = new InkPacer((d) => socket.volatile.emit("draft", d));
+  socket.on("welcome" as never, ((w: Welcome) => {
+    pacer.setClock(null);
+    const sentAt = Date.now();
+    socket.timeout(10_000).emit("clock", {}, (err: Error | null, reading?: { now: number }) => {
+      if (!err && reading && plan.inkClock) pacer.setClock(w.ink, clockOffset(sentAt, reading.now, Date.now()));
+    });
+  }) as never);
   const color = MESH_COLORS[Math.floor(Math.random() * MESH_COLORS.length)];
   let itemId = id();
   let stroke: number[] = [];
@@ -104,10 +116,10 @@ function meshboardClient(
       for (const p of points) flat.push(p.x, p.y);
       const draft: Draft = { itemId, color, width: 2, from: stroke.length / 2, points: flat, t: points[0].t };
       stroke.push(...flat);
-      // As the browser client does: in-progress ink is volatile.
-      socket.volatile.emit("draft", draft);
+      pacer.push(draft);
     },
     endStroke() {
+      pacer.flush();
       if (plan.commitStrokes && stroke.length >= 2) {
         const op = { type: "add", opId: id(), item: { kind: "stroke", id: itemId, color, width: 2, points: stroke } };
         socket.timeout(10_000).emit("op", op, (err: Error | null, ack?: { ok: boolean }) => {

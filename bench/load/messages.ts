@@ -19,6 +19,8 @@ export interface WorkerPlan {
   pointerHz: number;
   /** meshboard: pointer samples per draft (1 = one draft per animation frame at a 60 Hz pointer). */
   samplesPerDraft: number;
+  /** meshboard: drafts wait for the server's ink clock, as the browser's do (false: sent per animation frame). */
+  inkClock: boolean;
   /** Points per stroke; at the end a meshboard drawer commits the stroke as an `add` op. */
   strokePoints: number;
   commitStrokes: boolean;

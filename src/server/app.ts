@@ -71,6 +71,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   attachSessions(
     io,
     admission,
+    config.ink,
     { boards, presence: backend.presence, nodeId: config.nodeId, log, metrics, admit: guards.admit, drained: guards.drained },
   );
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_PORT } from "../shared/constants.js";
 import { RATE_CLASSES, parseRate, type Rate, type RateClass, type RateLimits } from "./realtime/rate-limit.js";
+import { DEFAULT_INK, type InkSettings } from "./realtime/draft-batcher.js";
 import type { SlowClientLimits } from "./realtime/slow-clients.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -94,7 +95,11 @@ const envSchema = z.object({
   SLOW_CLIENT_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   /** A congested client whose buffer does not drain for this long is disconnected. */
   SLOW_CLIENT_STALL_SECONDS: z.coerce.number().min(0.1).max(600).default(10),
-});
+  /** Period of the ink clock: clients send live ink once per tick, the node relays a board's ink once per tick. */
+  INK_TICK_MS: z.coerce.number().int().min(5).max(1000).default(DEFAULT_INK.tickMs),
+  /** How long after a tick the node relays, so that ink sent on the tick has arrived. */
+  INK_FLUSH_LAG_MS: z.coerce.number().int().min(0).max(500).default(DEFAULT_INK.flushLagMs),
+}).refine((e) => e.INK_FLUSH_LAG_MS < e.INK_TICK_MS, { path: ["INK_FLUSH_LAG_MS"], message: "must be shorter than INK_TICK_MS" });
 
 export interface Config {
   port: number;
@@ -118,6 +123,7 @@ export interface Config {
   httpRate: Rate | null;
   maxConnectionsPerIp: number | null;
   slowClients: SlowClientLimits;
+  ink: InkSettings;
 }
 
 export class ConfigError extends Error {}
@@ -154,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
       hardBytes: Math.max(e.SLOW_CLIENT_MAX_BYTES, e.SLOW_CLIENT_BUFFER_BYTES),
       stallMs: e.SLOW_CLIENT_STALL_SECONDS * 1000,
     },
+    ink: { tickMs: e.INK_TICK_MS, flushLagMs: e.INK_FLUSH_LAG_MS },
   };
 }
 

@@ -4,7 +4,8 @@
  * re-exports everything here.
  */
 
-export const PROTOCOL_VERSION = 1;
+/** 2: the ink clock (`welcome.ink`, `clock`) and batched `drafts`. */
+export const PROTOCOL_VERSION = 2;
 
 /** Limits enforced by the server and respected by the client. */
 export const LIMITS = {

@@ -12,7 +12,10 @@
  */
 import { z } from "zod";
 import { BOARD_ID_PATTERN } from "./constants.js";
+import type { InkClock } from "./ink-clock.js";
 import { LIMITS, PROTOCOL_VERSION, SHAPE_KINDS, type ErrorCode } from "./protocol-constants.js";
+
+export type { InkClock } from "./ink-clock.js";
 
 export {
   PROTOCOL_VERSION,
@@ -190,6 +193,8 @@ export interface Welcome {
   from: number;
   readOnly: boolean;
   limits: typeof LIMITS;
+  /** The ink clock: send live ink on its ticks (see `clock` for the server's time). */
+  ink: InkClock;
 }
 
 // ---------------------------------------------------------------------------
@@ -220,6 +225,13 @@ export interface PeerCursor {
 
 export const profileSchema = z.object({ name: z.string().max(LIMITS.maxNameLength) });
 
+/** Asks for the server's clock (answered at once), to place the ink clock's ticks. */
+export const clockRequestSchema = z.object({});
+export interface ClockReading {
+  /** The server's time, ms since the epoch. */
+  now: number;
+}
+
 export interface Peer {
   sessionId: string;
   clientId: string;
@@ -244,8 +256,9 @@ export interface ServerToClientEvents {
   welcome: (w: Welcome) => void;
   /** Sequenced operations, live or catch-up, in ascending seq order within one message. */
   ops: (batch: SequencedOp[]) => void;
+  /** One draft alone (a flush that held only one). */
   draft: (d: PeerDraft) => void;
-  /** Several drafts at once: the server batches a board's drafts per short interval (one alone still comes as `draft`). */
+  /** A board's drafts of one ink-clock tick, in arrival order (the receiver's own left out). */
   drafts: (batch: PeerDraft[]) => void;
   cursor: (c: PeerCursor) => void;
   presence: (peers: Peer[]) => void;
@@ -260,6 +273,7 @@ export interface ClientToServerEvents {
   draft: (d: Draft) => void;
   cursor: (c: Cursor) => void;
   profile: (p: { name: string }) => void;
+  clock: (req: Record<string, never>, ack: (r: ClockReading) => void) => void;
 }
 
 /** Events a client may send, with their schemas: anything else is `unknown_event`. */
@@ -269,6 +283,7 @@ export const clientEventSchemas = {
   draft: draftSchema,
   cursor: cursorSchema,
   profile: profileSchema,
+  clock: clockRequestSchema,
 } as const;
 export type ClientEventName = keyof typeof clientEventSchemas;
 

@@ -77,6 +77,7 @@ export const validPayloads = {
   draft: draftArb,
   cursor: fc.option(fc.record({ x: coordinateArb, y: coordinateArb }), { nil: null }),
   profile: fc.record({ name: fc.string({ maxLength: LIMITS.maxNameLength }).filter((s) => s.length <= LIMITS.maxNameLength) }),
+  clock: fc.constant({}),
 } satisfies Record<string, fc.Arbitrary<unknown>>;
 
 /** Values that break careless code: non-finite and huge numbers, wrong types, pollution keys, deep nesting. */

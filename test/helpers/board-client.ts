@@ -72,7 +72,10 @@ export class BoardClient {
   /** Every sequenced op received, in arrival order (duplicates included). */
   readonly received: SequencedOp[] = [];
   readonly errors: ProtocolError[] = [];
+  /** Every draft received, batches flattened, in arrival order. */
   readonly drafts: PeerDraft[] = [];
+  /** Messages that carried drafts (a `draft` or a `drafts` batch). */
+  draftMessages = 0;
   welcome: Welcome | null = null;
   peers: Peer[] = [];
   connectError: (Error & { data?: { code: string; message: string } }) | null = null;
@@ -111,7 +114,14 @@ export class BoardClient {
     });
     this.socket.on("presence", (p) => (this.peers = p));
     this.socket.on("error", (e) => this.errors.push(e));
-    this.socket.on("draft", (d) => this.drafts.push(d));
+    this.socket.on("draft", (d) => {
+      this.draftMessages++;
+      this.drafts.push(d);
+    });
+    this.socket.on("drafts", (batch) => {
+      this.draftMessages++;
+      this.drafts.push(...batch);
+    });
     this.socket.on("connect_error", (e) => (this.connectError = e as never));
   }
 

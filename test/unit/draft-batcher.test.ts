@@ -165,3 +165,32 @@ describe("deliverDrafts", () => {
     expect(emitted).toEqual([{ to: "board:b1", except: [CONGESTED_ROOM, "sa"], event: "draft", payload: a1 }]);
   });
 });
+
+describe("DraftBatcher on the ink clock", () => {
+  it("flushes at the tick's lag, whenever the first draft arrives", () => {
+    const delays: number[] = [];
+    let now = 1_000_000; // a multiple of 40
+    const batcher = new DraftBatcher<string>({
+      flushMs: 40,
+      phaseMs: 6,
+      now: () => now,
+      deliver: () => undefined,
+      setTimer: (fn, ms) => {
+        delays.push(ms);
+        return fn;
+      },
+      clearTimer: () => undefined,
+    });
+    for (const [at, expected] of [
+      [1_000_000, 6], // on the tick: its flush is 6 ms later
+      [1_000_005, 1],
+      [1_000_006, 40], // just flushed: the next tick's
+      [1_000_039, 7],
+    ]) {
+      now = at;
+      batcher.add("b1", draft("alice", 0, [1, 1]), "a");
+      batcher.flushAll();
+      expect(delays.pop(), `first draft at ${at}`).toBe(expected);
+    }
+  });
+});

@@ -16,6 +16,8 @@ import type {
   Welcome,
 } from "../../shared/protocol.js";
 import { HANDSHAKE_ERRORS, LIMITS, PROTOCOL_VERSION } from "../../shared/protocol-constants.js";
+import { clockOffset } from "../../shared/ink-clock.js";
+import { InkPacer } from "./ink-pacer.js";
 import { OpSequencer } from "./op-sequencer.js";
 import { Outbox, type OpTransport } from "./outbox.js";
 import { openBoardSocket, type BoardSocket } from "./socket.js";
@@ -38,6 +40,7 @@ export interface SessionListener {
 
 const OP_ACK_TIMEOUT_MS = 10_000;
 const SYNC_TIMEOUT_MS = 10_000;
+const CLOCK_TIMEOUT_MS = 5_000;
 /** Failed reconnect attempts after which we call it "offline" rather than "reconnecting". */
 const OFFLINE_AFTER_ATTEMPTS = 4;
 
@@ -45,6 +48,10 @@ export class BoardSession {
   readonly sequencer: OpSequencer;
   readonly outbox: Outbox;
   private readonly socket: BoardSocket;
+  /** Live ink waits for the ink clock's next tick. */
+  private readonly ink = new InkPacer((d) => {
+    if (this.welcomed && this.socket.connected) this.socket.volatile.emit("draft", d);
+  });
   private welcomed: Welcome | null = null;
   private syncing = false;
   private failedAttempts = 0;
@@ -99,12 +106,14 @@ export class BoardSession {
 
   /** Queues a durable op (rendered optimistically by the caller's next frame). */
   submit(op: BoardOp): void {
+    // Ink still waiting for its tick goes first: peers then see a stroke's last points before its `add`.
+    this.ink.flush();
     this.outbox.push(op);
   }
 
-  /** In-progress ink: volatile, dropped rather than queued while disconnected. */
+  /** In-progress ink: sent on the ink clock's next tick; volatile, dropped rather than queued while disconnected. */
   sendDraft(d: Draft): void {
-    if (this.welcomed && this.socket.connected) this.socket.volatile.emit("draft", d);
+    if (this.welcomed && this.socket.connected) this.ink.push(d);
   }
 
   sendCursor(c: Cursor): void {
@@ -129,6 +138,9 @@ export class BoardSession {
     s.on("welcome", (w) => this.onWelcome(w));
     s.on("ops", (batch) => this.sequencer.receive(batch));
     s.on("draft", (d) => this.listener.draft(d));
+    s.on("drafts", (batch) => {
+      for (const d of batch) this.listener.draft(d);
+    });
     s.on("cursor", (c) => this.listener.cursor(c));
     s.on("presence", (peers) => this.listener.presence(peers));
     s.on("error", (e) => this.listener.problem(e.message || e.code));
@@ -137,6 +149,7 @@ export class BoardSession {
     s.on("disconnect", () => {
       this.welcomed = null;
       this.syncing = false;
+      this.ink.drop();
       this.outbox.detach();
       this.setStatus(this.networkDown() ? "offline" : "reconnecting");
     });
@@ -163,6 +176,17 @@ export class BoardSession {
     this.outbox.attach(this.transport());
     // Catch-up pages from `from` follow the welcome on their own.
     this.sequencer.expect(w.head);
+    this.joinInkClock(w);
+  }
+
+  /** Reads the server's clock once per session; until then ink is sent at once. */
+  private joinInkClock(w: Welcome): void {
+    this.ink.setClock(null);
+    const sentAt = Date.now();
+    this.socket.timeout(CLOCK_TIMEOUT_MS).emit("clock", {}, (err, reading) => {
+      if (err || !reading || this.welcomed !== w) return;
+      this.ink.setClock(w.ink, clockOffset(sentAt, reading.now, Date.now()));
+    });
   }
 
   private transport(): OpTransport {

@@ -9,16 +9,22 @@
  * node, the balancer and Redis see one burst of writes per interval instead of
  * a wake-up per board (on a loaded machine, wake-ups cost more than bytes).
  */
-import { LIMITS, type PeerDraft } from "../../shared/protocol.js";
+import { continuesDraft } from "../../shared/draft-merge.js";
+import { nextTick } from "../../shared/ink-clock.js";
+import type { PeerDraft } from "../../shared/protocol.js";
 import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 
-/**
- * How long a draft may wait for others of its board. 25 ms keeps the classroom
- * p99 under 50 ms on the bench machine (33 ms saves ~8% more CPU but lands at
- * 50-62 ms): see BENCHMARKS.md.
- */
-export const DRAFT_FLUSH_MS = 25;
+/** The node's ink clock (config INK_TICK_MS, INK_FLUSH_LAG_MS). */
+export interface InkSettings {
+  /** Clients send live ink on multiples of this on the server's clock; the node flushes once per tick. */
+  tickMs: number;
+  /** The flush follows each tick by this much, so that ink sent on the tick is in it. */
+  flushLagMs: number;
+}
+
+/** Chosen with `npm run bench` (BENCHMARKS.md, "The ink clock"). */
+export const DEFAULT_INK: InkSettings = { tickMs: 33, flushLagMs: 8 };
 
 export interface DraftFlush<S> {
   boardId: string;
@@ -30,8 +36,14 @@ export interface DraftFlush<S> {
 
 export interface DraftBatcherOptions<S> {
   flushMs: number;
+  /**
+   * Flush at `phaseMs` past each multiple of `flushMs` on the wall clock (the ink
+   * clock's ticks, when clients send), instead of `flushMs` after the first draft.
+   */
+  phaseMs?: number;
   deliver(flush: DraftFlush<S>): void;
   /** Injected in tests. */
+  now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (timer: unknown) => void;
 }
@@ -58,6 +70,14 @@ export class DraftBatcher<S> {
     this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout));
   }
 
+  /** Until the next flush: a whole interval, or up to the next aligned instant. */
+  private delay(): number {
+    const { flushMs, phaseMs } = this.options;
+    if (phaseMs === undefined) return flushMs;
+    const now = (this.options.now ?? Date.now)();
+    return nextTick(now, flushMs, phaseMs) - now;
+  }
+
   /** Boards with drafts waiting. */
   get pendingBoards(): number {
     return this.boards.size;
@@ -75,11 +95,11 @@ export class DraftBatcher<S> {
       this.timer ??= this.setTimer(() => {
         this.timer = undefined;
         this.flushAll();
-      }, this.options.flushMs);
+      }, this.delay());
     }
     pending.senders.set(draft.sessionId, sender);
     const previous = lastOf(pending.drafts, draft.sessionId);
-    if (previous && continues(previous.draft, draft)) {
+    if (previous && continuesDraft(previous.draft, draft)) {
       // Copy on first merge: the caller's object may be shared.
       const merged = previous.merged ? previous.draft : { ...previous.draft, points: [...previous.draft.points] };
       for (const v of draft.points) merged.points.push(v);
@@ -110,17 +130,6 @@ function lastOf(drafts: PeerDraft[], sessionId: string): { draft: PeerDraft; ind
     if (drafts[i].sessionId === sessionId) return { draft: drafts[i], index: i, merged: mergedDrafts.has(drafts[i]) };
   }
   return null;
-}
-
-/** `next` carries the points right after `prev`'s, for the same item drawn the same way. */
-function continues(prev: PeerDraft, next: PeerDraft): boolean {
-  return (
-    prev.points.length + next.points.length <= LIMITS.maxDraftPoints * 2 &&
-    prev.itemId === next.itemId &&
-    prev.color === next.color &&
-    prev.width === next.width &&
-    prev.from + prev.points.length / 2 === next.from
-  );
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import {
+  type InkClock,
   LIMITS,
   PROTOCOL_VERSION,
   clientEventSchemas,
@@ -35,6 +36,8 @@ export interface SessionDeps {
   drained?: (socket: MeshSocket) => Promise<void>;
   /** Live ink leaves through the node's draft batcher (draft-batcher.ts). */
   drafts: DraftBatcher<MeshSocket>;
+  /** The node's ink clock, told to clients in `welcome`. */
+  ink: InkClock;
 }
 
 /** A socket over its rate limit hears about it at most this often (its acks always say so). */
@@ -120,6 +123,8 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
     deps.drafts.add(boardId, { ...draft, sessionId }, socket);
   });
 
+  on("clock", (_request, ack) => ack?.({ now: Date.now() }));
+
   on("cursor", (cursor) => {
     socket.to(room).except(CONGESTED_ROOM).volatile.emit("cursor", { sessionId, cursor });
   });
@@ -153,6 +158,7 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
       from,
       readOnly: socket.data.readOnly,
       limits: LIMITS,
+      ink: deps.ink,
     });
     // Catch-up: everything after what the client already has, page by page.
     let since = from;

@@ -4,7 +4,7 @@ import { Server } from "socket.io";
 import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/constants.js";
 import { ERROR_CODES, LIMITS, type ErrorCode } from "../../shared/protocol.js";
 import { allowRequest, handshakeMiddleware, type Admission } from "./handshake.js";
-import { DRAFT_FLUSH_MS, DraftBatcher, deliverDrafts } from "./draft-batcher.js";
+import { DraftBatcher, deliverDrafts, type InkSettings } from "./draft-batcher.js";
 import { startSession, type SessionDeps } from "./session.js";
 import type { MeshServer, MeshSocket } from "./types.js";
 
@@ -30,8 +30,9 @@ export function createSocketServer(http: HttpServer, options: SocketServerOption
   });
 }
 
-export function attachSessions(io: MeshServer, admission: Admission, deps: Omit<SessionDeps, "io" | "drafts">): void {
-  const drafts = new DraftBatcher<MeshSocket>({ flushMs: DRAFT_FLUSH_MS, deliver: (flush) => deliverDrafts(io, flush) });
+export function attachSessions(io: MeshServer, admission: Admission, ink: InkSettings, deps: Omit<SessionDeps, "io" | "drafts" | "ink">): void {
+  // Live ink leaves once per tick of the ink clock, a board's drafts in one `drafts` message.
+  const drafts = new DraftBatcher<MeshSocket>({ flushMs: ink.tickMs, phaseMs: ink.flushLagMs, deliver: (flush) => deliverDrafts(io, flush, "batch") });
   const admit = handshakeMiddleware(admission);
   io.use((socket, next) =>
     admit(socket, (err) => {
@@ -41,7 +42,7 @@ export function attachSessions(io: MeshServer, admission: Admission, deps: Omit<
   );
   const release = releaseRequests(io);
   io.on("connection", (socket) => {
-    startSession(socket, { ...deps, io, drafts });
+    startSession(socket, { ...deps, io, drafts, ink: { periodMs: ink.tickMs } });
     release(socket);
   });
 }
