@@ -68,10 +68,11 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   if (config.redisUrl) metrics.watchRedis(() => !readiness.failing().includes("redis"));
 
   const boards = new BoardService(backend.store, (boardId, ops) => io.to(boardRoom(boardId)).emit("ops", ops), log);
+  const reach = backend.boardReach?.(io);
   attachSessions(
     io,
     admission,
-    config.ink,
+    { ...config.ink, shared: reach && ((boardId) => reach.shared(boardId)) },
     { boards, presence: backend.presence, nodeId: config.nodeId, log, metrics, admit: guards.admit, drained: guards.drained },
   );
 

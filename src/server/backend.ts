@@ -3,6 +3,7 @@
  * single node, or Redis (store, presence, adapter) when REDIS_URL is set.
  */
 import { LIMITS } from "../shared/protocol.js";
+import type { BoardReach } from "./cluster/board-reach.js";
 import type { Config } from "./config.js";
 import type { Readiness } from "./lifecycle.js";
 import type { Logger } from "./observability/logger.js";
@@ -16,6 +17,8 @@ export interface Backend {
   presence: PresenceRegistry;
   /** Installs a cross-node adapter on the Socket.IO server (cluster mode), then calls `installed`. */
   attachAdapter?: (io: MeshServer, installed: () => void) => void;
+  /** Whether other nodes may have members of a board (cluster mode); none: never. */
+  boardReach?: (io: MeshServer) => BoardReach;
   close(): Promise<void>;
 }
 

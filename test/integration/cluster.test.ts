@@ -11,6 +11,7 @@ import { freePort } from "../helpers/free-port.js";
 import { startServer } from "../helpers/server-process.js";
 import { startRedis } from "../../scripts/lib/redis-process.js";
 import { waitFor } from "../helpers/wait.js";
+import { createClient } from "redis";
 
 const clusters: LocalCluster[] = [];
 const clients = new ClientPool();
@@ -91,6 +92,52 @@ describe("without affinity (negative control)", () => {
     expect(refused.body).toMatch(/Session ID unknown/);
     const nodes = new Set(rec.requests.filter((r) => r.sid).map((r) => r.node));
     expect(nodes.size).toBeGreaterThan(1);
+  });
+});
+
+describe("live ink", () => {
+  /** SPUBLISH calls Redis has served so far (the sharded adapter's cross-node messages). */
+  async function spublishes(redisUrl: string): Promise<number> {
+    const r = createClient({ url: redisUrl });
+    await r.connect();
+    try {
+      const info = await r.info("commandstats");
+      return Number(/cmdstat_spublish:calls=(\d+)/.exec(info)?.[1] ?? 0);
+    } finally {
+      r.destroy();
+    }
+  }
+  /** Draws `n` drafts, one per ink tick (each waits until `watcher` has the previous one). */
+  async function draw(drawer: BoardClient, watcher: BoardClient, itemId: string, from: number, n: number): Promise<void> {
+    for (let i = from; i < from + n; i++) {
+      drawer.socket.emit("draft", { itemId, color: "#1e1e1e", width: 2, from: i, points: [i, i] });
+      await waitFor(() => watcher.drafts.some((d) => d.itemId === itemId && d.from + d.points.length / 2 > i), { what: `draft ${i} at the watcher` });
+    }
+  }
+
+  it("stays off Redis while a board has members on one node only, and reaches a member who joins on another", async () => {
+    const c = await cluster("cookie");
+    const board = newId();
+    const item = newId();
+    const alice = await join(c.nodes[0].url, board);
+    const local = await join(c.nodes[0].url, board);
+    await draw(alice, local, item, 0, 3); // the node learns that only it hosts the board
+    await waitFor(async () => {
+      const before = await spublishes(c.redis.url);
+      await draw(alice, local, item, 3, 1);
+      return (await spublishes(c.redis.url)) === before;
+    }, { what: "a flush kept off Redis" });
+    const before = await spublishes(c.redis.url);
+    await draw(alice, local, item, 4, 10);
+    expect(await spublishes(c.redis.url)).toBe(before);
+    // Someone joins on node 2: within the reach's refresh, alice's ink reaches them through Redis.
+    const remote = await join(c.nodes[1].url, board);
+    let next = 14;
+    await waitFor(async () => {
+      await draw(alice, local, item, next++, 1);
+      return remote.drafts.some((d) => d.itemId === item);
+    }, { what: "ink on node 2", timeoutMs: 5_000 });
+    expect(await spublishes(c.redis.url)).toBeGreaterThan(before);
   });
 });
 

@@ -8,10 +8,11 @@ import { LIMITS } from "../../shared/protocol.js";
 import type { Backend } from "../backend.js";
 import type { Readiness } from "../lifecycle.js";
 import type { Logger } from "../observability/logger.js";
-import type { MeshServer } from "../realtime/types.js";
+import { boardRoom, type MeshServer } from "../realtime/types.js";
 import { RedisBoardStore, type RedisCommands } from "../store/redis-store.js";
 import { RedisPresence, type PresenceRedis } from "./redis-presence.js";
-import { connectRedis } from "./redis-connections.js";
+import { BoardReach, shardSubscribers } from "./board-reach.js";
+import { connectRedis, parseRedisUrls } from "./redis-connections.js";
 import { handleSubscriptionErrors } from "./subscription-errors.js";
 
 export async function createClusterBackend(redisUrl: string, log: Logger, readiness: Readiness): Promise<Backend> {
@@ -40,6 +41,18 @@ export async function createClusterBackend(redisUrl: string, log: Logger, readin
       redis.health.on("down", () => {
         log.warn("Redis lost: not ready; disconnecting local clients");
         for (const socket of io.of("/").sockets.values()) socket.conn.close();
+      });
+    },
+    boardReach(io: MeshServer) {
+      const cluster = parseRedisUrls(redisUrl).length > 1;
+      return new BoardReach({
+        log,
+        countHosts: async (boardId) => {
+          // The sharded adapter's channel for the board's room (its dynamic subscription).
+          const adapter = io.of("/").adapter as unknown as { dynamicChannel?: (room: string) => string };
+          if (typeof adapter.dynamicChannel !== "function") return Number.POSITIVE_INFINITY;
+          return shardSubscribers(redis.pub as never, adapter.dynamicChannel(boardRoom(boardId)), cluster);
+        },
       });
     },
     close: async () => {

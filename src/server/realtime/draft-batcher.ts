@@ -143,20 +143,29 @@ function lastOf(drafts: PeerDraft[], sessionId: string): { draft: PeerDraft; ind
  */
 export type DraftDelivery = "per-draft" | "batch";
 
-/** Sends a flush to the board's room (serialised once per emit, and once per node it crosses). */
-export function deliverDrafts(io: MeshServer, { boardId, drafts, senders }: DraftFlush<MeshSocket>, delivery: DraftDelivery = "per-draft"): void {
+/**
+ * Sends a flush to the board's room (serialised once per emit, and once per node
+ * it crosses); `reach` "node" keeps it off the adapter (no other node has members).
+ */
+export function deliverDrafts(
+  io: MeshServer,
+  { boardId, drafts, senders }: DraftFlush<MeshSocket>,
+  delivery: DraftDelivery = "per-draft",
+  reach: "cluster" | "node" = "cluster",
+): void {
   const room = boardRoom(boardId);
+  const fanout = reach === "node" ? io.local : io;
   if (delivery === "per-draft" || drafts.length === 1) {
     for (const d of drafts) {
       const sender = senders.get(d.sessionId);
       // Ephemeral: a client that cannot keep up (congested) goes without.
-      io.to(room).except(sender ? [CONGESTED_ROOM, sender.id] : CONGESTED_ROOM).emit("draft", d);
+      fanout.to(room).except(sender ? [CONGESTED_ROOM, sender.id] : CONGESTED_ROOM).emit("draft", d);
     }
     return;
   }
   const exceptIds: string[] = [CONGESTED_ROOM];
   for (const socket of senders.values()) exceptIds.push(socket.id);
-  io.to(room).except(exceptIds).emit("drafts", drafts);
+  fanout.to(room).except(exceptIds).emit("drafts", drafts);
   for (const [sessionId, socket] of senders) {
     if (socket.rooms.has(CONGESTED_ROOM)) continue;
     const others = drafts.filter((d) => d.sessionId !== sessionId);

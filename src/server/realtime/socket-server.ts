@@ -30,9 +30,19 @@ export function createSocketServer(http: HttpServer, options: SocketServerOption
   });
 }
 
-export function attachSessions(io: MeshServer, admission: Admission, ink: InkSettings, deps: Omit<SessionDeps, "io" | "drafts" | "ink">): void {
-  // Live ink leaves once per tick of the ink clock, a board's drafts in one `drafts` message.
-  const drafts = new DraftBatcher<MeshSocket>({ flushMs: ink.tickMs, phaseMs: ink.flushLagMs, deliver: (flush) => deliverDrafts(io, flush, "batch") });
+export interface InkRelay extends InkSettings {
+  /** Whether other nodes may have members of a board (cluster mode; absent: never). */
+  shared?: (boardId: string) => boolean;
+}
+
+export function attachSessions(io: MeshServer, admission: Admission, ink: InkRelay, deps: Omit<SessionDeps, "io" | "drafts" | "ink">): void {
+  // Live ink leaves once per tick of the ink clock, a board's drafts in one `drafts`
+  // message, through Redis only when another node may have members of the board.
+  const drafts = new DraftBatcher<MeshSocket>({
+    flushMs: ink.tickMs,
+    phaseMs: ink.flushLagMs,
+    deliver: (flush) => deliverDrafts(io, flush, "batch", ink.shared?.(flush.boardId) ? "cluster" : "node"),
+  });
   const admit = handshakeMiddleware(admission);
   io.use((socket, next) =>
     admit(socket, (err) => {
