@@ -15,27 +15,22 @@ export interface LeverStep {
   env?: Record<string, string>;
 }
 
-/** A prototype build of meshboard (bench/levers/build-prototype.sh) for the steps not shipped yet. */
-const PROTOTYPE = process.env.BENCH_PROTOTYPE_ENTRY;
-
-const proto = (label: string, env: Record<string, string>, knobs: Partial<LoadKnobs> = {}): LeverStep => ({
+const mesh = (label: string, env: Record<string, string> = {}, knobs: Partial<LoadKnobs> = {}, routing?: Routing): LeverStep => ({
   label,
   system: "meshboard",
   env,
-  knobs: { entry: PROTOTYPE, ...knobs },
+  knobs,
+  routing,
 });
 
-/** meshboard with the levers that need changes outside the server (clients listening to `drafts`, a 30 Hz draft rate) or in the cluster backend. */
-const PROTOTYPE_STEPS: LeverStep[] = PROTOTYPE
-  ? [
-      proto("prototype: one `drafts` message per board per flush", { PROTO_DELIVERY: "batch" }),
-      proto("prototype: + Redis skipped for boards no other node hosts", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1" }),
-      proto("prototype: + hand-written draft check", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1" }),
-      proto("prototype: + client sends every other frame (30 Hz)", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1" }, { samplesPerDraft: 2 }),
-      proto("prototype: all of it, 33 ms flush", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1", PROTO_FLUSH_MS: "33" }, { samplesPerDraft: 2 }),
-      proto("prototype: all of it, 50 ms flush", { PROTO_DELIVERY: "batch", PROTO_LOCAL: "1", PROTO_FASTCHECK: "1", PROTO_FLUSH_MS: "50" }, { samplesPerDraft: 2 }),
-    ]
-  : [];
+/** meshboard itself around its shipped settings: the ink clock's period, clients that ignore it, no board affinity. */
+const SHIPPED_STEPS: LeverStep[] = [
+  mesh("meshboard as shipped (ink clock 33 ms, lag 8 ms)"),
+  mesh("meshboard:   clients ignore the ink clock (a draft per frame)", {}, { inkClock: false }),
+  mesh("meshboard:   ink clock 25 ms, lag 6 ms", { INK_TICK_MS: "25", INK_FLUSH_LAG_MS: "6" }),
+  mesh("meshboard:   ink clock 50 ms, lag 8 ms", { INK_TICK_MS: "50", INK_FLUSH_LAG_MS: "8" }),
+  mesh("meshboard:   cookie affinity instead of board affinity", {}, {}, "cookie"),
+];
 
 const lab = (label: string, env: Record<string, string>, routing: Routing, knobs: Partial<LoadKnobs> = {}): LeverStep => ({
   label,
@@ -59,7 +54,6 @@ export const LEVER_STEPS: LeverStep[] = [
   lab("lab:   33 ms, one merged draft per sender", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_DELIVERY: "per-draft" }, "board"),
   lab("lab:   33 ms without board affinity", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33" }, "cookie"),
   lab("lab:   msgpack parser (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_PARSER: "msgpack" }, "board", { parser: "msgpack" }),
-  { label: "meshboard as shipped", system: "meshboard" },
-  ...PROTOTYPE_STEPS,
+  ...SHIPPED_STEPS,
   { label: "floor (raw ws, one process)", system: "floor" },
 ];
