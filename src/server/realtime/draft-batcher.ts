@@ -1,13 +1,15 @@
 /**
  * Per-board batching of in-progress ink. A watcher's cost is paid per message
  * (balancer, WebSocket, Socket.IO, Redis), not per point, so drafts arriving on
- * this node for one board wait up to `flushMs` and leave together. Drafts of
- * one item from one session that follow each other are merged into a single
- * draft (more points, the first one's sample time).
+ * this node for one board wait for the next flush and leave together. Flushes
+ * follow the ink clock: clients send on its ticks, the node flushes a short lag
+ * after each (docs/protocol.md, "Live ink"). Drafts of one item from one session
+ * that follow each other are merged into a single draft (more points, the first
+ * one's sample time).
  *
  * One timer serves every board of the node: all boards flush together, so the
- * node, the balancer and Redis see one burst of writes per interval instead of
- * a wake-up per board (on a loaded machine, wake-ups cost more than bytes).
+ * node, the balancer and Redis see one burst of writes per tick instead of a
+ * wake-up per board (on a loaded machine, wake-ups cost more than bytes).
  */
 import { continuesDraft } from "../../shared/draft-merge.js";
 import { nextTick } from "../../shared/ink-clock.js";
