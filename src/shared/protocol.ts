@@ -232,14 +232,30 @@ export interface ClockReading {
   now: number;
 }
 
-export interface Peer {
-  sessionId: string;
-  clientId: string;
-  name: string;
-  color: string;
-  node: string;
-  readOnly: boolean;
-}
+/** Someone on the board: one session (one socket), on whichever node serves it. */
+export const peerSchema = z.object({
+  sessionId: idSchema,
+  clientId: idSchema,
+  name: z.string().max(LIMITS.maxNameLength),
+  color: colorSchema,
+  /** Node (pod) serving the session. */
+  node: z.string(),
+  readOnly: z.boolean(),
+});
+export type Peer = z.infer<typeof peerSchema>;
+
+/**
+ * What changed on a board's peer list since the last delta, coalesced per node
+ * over a short window (see docs/protocol.md, "Presence"). Idempotent: `joined` is
+ * an upsert by sessionId (a rename is a `joined` of the same session), `left` of
+ * an unknown session is a no-op. A session appears in at most one of the lists.
+ */
+export const presenceDeltaSchema = z.object({
+  joined: z.array(peerSchema),
+  /** sessionIds. */
+  left: z.array(idSchema),
+});
+export type PresenceDelta = z.infer<typeof presenceDeltaSchema>;
 
 export const syncRequestSchema = z.object({ since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
 export interface SyncResult {
@@ -261,7 +277,13 @@ export interface ServerToClientEvents {
   /** A board's drafts of one ink-clock tick, in arrival order (the receiver's own left out). */
   drafts: (batch: PeerDraft[]) => void;
   cursor: (c: PeerCursor) => void;
+  /**
+   * The board's whole peer list (every node), sent once to a joining session only,
+   * before its `welcome`. Later changes come as `presenceDelta`.
+   */
   presence: (peers: Peer[]) => void;
+  /** Joins, renames and leaves since the last delta, to the whole board (coalesced per node, ~200 ms). */
+  presenceDelta: (delta: PresenceDelta) => void;
   /** The node is shutting down: reconnect (the client's socket reconnects to another node). */
   drain: (info: { node: string }) => void;
   error: (e: ProtocolError) => void;
