@@ -20,6 +20,7 @@ import { clockOffset } from "../../shared/ink-clock.js";
 import { InkPacer } from "./ink-pacer.js";
 import { OpSequencer } from "./op-sequencer.js";
 import { Outbox, type OpTransport } from "./outbox.js";
+import { PresenceState } from "./presence-state.js";
 import { openBoardSocket, type BoardSocket } from "./socket.js";
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "offline" | "refused";
@@ -31,6 +32,7 @@ export interface SessionListener {
   opsApplied(ops: SequencedOp[]): void;
   status(status: ConnectionStatus): void;
   welcome(w: Welcome): void;
+  /** Who is on the board now (after a snapshot, or a delta that changed something). */
   presence(peers: Peer[]): void;
   draft(d: PeerDraft): void;
   cursor(c: PeerCursor): void;
@@ -47,6 +49,7 @@ const OFFLINE_AFTER_ATTEMPTS = 4;
 export class BoardSession {
   readonly sequencer: OpSequencer;
   readonly outbox: Outbox;
+  readonly presence = new PresenceState();
   private readonly socket: BoardSocket;
   /** Live ink waits for the ink clock's next tick. */
   private readonly ink = new InkPacer((d) => {
@@ -142,12 +145,20 @@ export class BoardSession {
       for (const d of batch) this.listener.draft(d);
     });
     s.on("cursor", (c) => this.listener.cursor(c));
-    s.on("presence", (peers) => this.listener.presence(peers));
+    // The whole list once per connection, then deltas (held until the list has come).
+    s.on("presence", (peers) => {
+      this.presence.snapshot(peers);
+      this.listener.presence(this.presence.list());
+    });
+    s.on("presenceDelta", (delta) => {
+      if (this.presence.delta(delta)) this.listener.presence(this.presence.list());
+    });
     s.on("error", (e) => this.listener.problem(e.message || e.code));
     // The server is draining: Socket.IO reconnects by itself, to another node.
     s.on("drain", () => undefined);
     s.on("disconnect", () => {
       this.welcomed = null;
+      this.presence.disconnected();
       this.syncing = false;
       this.ink.drop();
       this.outbox.detach();

@@ -15,6 +15,7 @@ export interface PresenceElements {
 
 export class PresencePanel {
   private peers: Peer[] = [];
+  private bySession = new Map<string, Peer>();
   private me: string | null = null;
   private myName: string;
 
@@ -49,14 +50,16 @@ export class PresencePanel {
     this.render();
   }
 
+  /** The whole current list (after a snapshot or a delta). */
   setPeers(peers: Peer[]): void {
     this.peers = peers;
+    this.bySession = new Map(peers.map((p) => [p.sessionId, p]));
     this.render();
   }
 
   /** Name and colour of a session, for cursor labels. */
   peer(sessionId: string): Peer | undefined {
-    return this.peers.find((p) => p.sessionId === sessionId);
+    return this.bySession.get(sessionId);
   }
 
   private toggle(open = this.els.panel.hidden): void {
