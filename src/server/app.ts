@@ -69,11 +69,11 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
 
   const boards = new BoardService(backend.store, (boardId, ops) => io.to(boardRoom(boardId)).emit("ops", ops), log);
   const reach = backend.boardReach?.(io);
-  attachSessions(
+  const sessions = attachSessions(
     io,
     admission,
     { ...config.ink, shared: reach && ((boardId) => reach.shared(boardId)) },
-    { boards, presence: backend.presence, nodeId: config.nodeId, log, metrics, admit: guards.admit, drained: guards.drained },
+    { boards, registry: backend.presence, nodeId: config.nodeId, log, metrics, admit: guards.admit, drained: guards.drained },
   );
 
   registerSecurityHeaders(app);
@@ -97,6 +97,8 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
       io.local.emit("drain", { node: config.nodeId });
       for (const socket of io.of("/").sockets.values()) socket.conn.close();
       await boards.idle();
+      // Their leaves reach the board's members on other nodes before the adapter closes.
+      await sessions.settle();
       await io.close().catch(() => undefined);
       guards.close();
       await app.close();

@@ -99,6 +99,8 @@ const envSchema = z.object({
   INK_TICK_MS: z.coerce.number().int().min(5).max(1000).default(DEFAULT_INK.tickMs),
   /** How long after a tick the node relays, so that ink sent on the tick has arrived. */
   INK_FLUSH_LAG_MS: z.coerce.number().int().min(0).max(500).default(DEFAULT_INK.flushLagMs),
+  /** Cluster mode: how long the peers of a node that stopped heartbeating stay listed (heartbeat: a third of it). */
+  PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
 }).refine((e) => e.INK_FLUSH_LAG_MS < e.INK_TICK_MS, { path: ["INK_FLUSH_LAG_MS"], message: "must be shorter than INK_TICK_MS" });
 
 export interface Config {
@@ -124,6 +126,8 @@ export interface Config {
   maxConnectionsPerIp: number | null;
   slowClients: SlowClientLimits;
   ink: InkSettings;
+  /** Cluster mode: a peer's lifetime in Redis without its node's heartbeat. */
+  presenceTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -161,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
       stallMs: e.SLOW_CLIENT_STALL_SECONDS * 1000,
     },
     ink: { tickMs: e.INK_TICK_MS, flushLagMs: e.INK_FLUSH_LAG_MS },
+    presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
   };
 }
 

@@ -15,11 +15,16 @@ import { BoardReach, shardSubscribers } from "./board-reach.js";
 import { connectRedis, parseRedisUrls } from "./redis-connections.js";
 import { handleSubscriptionErrors } from "./subscription-errors.js";
 
-export async function createClusterBackend(redisUrl: string, log: Logger, readiness: Readiness): Promise<Backend> {
+export interface ClusterOptions {
+  /** Lifetime of a peer in Redis without its node's heartbeat (default 30 s). */
+  presenceTtlMs?: number;
+}
+
+export async function createClusterBackend(redisUrl: string, log: Logger, readiness: Readiness, options: ClusterOptions = {}): Promise<Backend> {
   const redis = connectRedis(redisUrl, log.child({ component: "redis" }));
   readiness.depend("redis", () => redis.health.isUp());
   const store = new RedisBoardStore(redis.commands as unknown as RedisCommands, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
-  const presence = new RedisPresence(redis.commands as unknown as PresenceRedis);
+  const presence = new RedisPresence(redis.commands as unknown as PresenceRedis, { ttlMs: options.presenceTtlMs });
 
   return {
     store,

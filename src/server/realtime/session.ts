@@ -18,7 +18,8 @@ import {
 import type { BoardService } from "../board/board-service.js";
 import type { Logger } from "../observability/logger.js";
 import type { NodeMetrics } from "../observability/metrics.js";
-import { peerColor, type PresenceRegistry } from "./presence.js";
+import { peerColor } from "./presence.js";
+import type { PresenceFeed } from "./presence-feed.js";
 import type { DraftBatcher } from "./draft-batcher.js";
 import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
@@ -26,7 +27,8 @@ import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 export interface SessionDeps {
   io: MeshServer;
   boards: BoardService;
-  presence: PresenceRegistry;
+  /** Presence: registry writes, then coalesced deltas to the board (presence-feed.ts). */
+  presence: PresenceFeed;
   nodeId: string;
   log: Logger;
   metrics?: NodeMetrics;
@@ -47,7 +49,7 @@ type Ack = (response: unknown) => void;
 type Schemas = typeof clientEventSchemas;
 
 export function startSession(socket: MeshSocket, deps: SessionDeps): void {
-  const { io, boards, presence, nodeId } = deps;
+  const { boards, presence, nodeId } = deps;
   const { boardId, sessionId, clientId } = socket.data;
   const room = boardRoom(boardId);
   const log = deps.log.child({ board: boardId, session: sessionId, socket: socket.id });
@@ -129,24 +131,40 @@ export function startSession(socket: MeshSocket, deps: SessionDeps): void {
     socket.to(room).except(CONGESTED_ROOM).volatile.emit("cursor", { sessionId, cursor });
   });
 
+  /**
+   * The join's registry write, once started. Renames and the leave are written
+   * after it, in that order (a leave written first would leave a ghost behind).
+   */
+  let joining: Promise<void> | undefined;
+
+  // A rename is a `joined` delta of the same session.
   on("profile", async ({ name }) => {
     socket.data.name = name.trim() || "Guest";
-    io.to(room).emit("presence", await presence.upsert(boardId, peer()));
+    if (!joining) return; // the join, not written yet, carries the new name
+    await joining;
+    if (!socket.connected) return;
+    await presence.upsert(boardId, peer(), () => socket.connected);
   });
 
   socket.on("disconnect", (reason) => {
     log.info({ reason }, "session ended");
     socket.to(room).volatile.emit("cursor", { sessionId, cursor: null });
-    presence
-      .remove(boardId, sessionId)
-      .then((peers) => io.to(room).emit("presence", peers))
+    if (!joining) return; // never joined: nothing to remove, nobody told
+    joining
+      .catch(() => undefined)
+      .then(() => presence.remove(boardId, sessionId))
       .catch((err) => log.warn({ err }, "presence removal failed"));
   });
 
   void (async () => {
     await socket.join(room);
-    const peers = await presence.upsert(boardId, peer());
-    io.to(room).emit("presence", peers);
+    if (!socket.connected) return;
+    // The join, written before the snapshot is read: the snapshot lists the joiner.
+    joining = presence.upsert(boardId, peer(), () => socket.connected);
+    await joining;
+    if (!socket.connected) return;
+    // The whole list to the joiner only; the others hear of it in the next delta.
+    socket.emit("presence", await presence.snapshot(boardId));
     const head = await boards.head(boardId);
     const from = await boards.catchUpFrom(boardId, head, socket.data.lastSeq, socket.data.lastOpId);
     socket.emit("welcome", {

@@ -5,6 +5,8 @@ import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/con
 import { ERROR_CODES, LIMITS, type ErrorCode } from "../../shared/protocol.js";
 import { allowRequest, handshakeMiddleware, type Admission } from "./handshake.js";
 import { DraftBatcher, deliverDrafts, type InkSettings } from "./draft-batcher.js";
+import { PRESENCE_FLUSH_MS, PresenceCoalescer, PresenceFeed, deliverPresence } from "./presence-feed.js";
+import type { PresenceRegistry } from "./presence.js";
 import { startSession, type SessionDeps } from "./session.js";
 import type { MeshServer, MeshSocket } from "./types.js";
 
@@ -35,7 +37,17 @@ export interface InkRelay extends InkSettings {
   shared?: (boardId: string) => boolean;
 }
 
-export function attachSessions(io: MeshServer, admission: Admission, ink: InkRelay, deps: Omit<SessionDeps, "io" | "drafts" | "ink">): void {
+export interface AttachedSessions {
+  /** Finishes presence writes in flight and sends pending deltas (a draining node, after closing its clients). */
+  settle(): Promise<void>;
+}
+
+export function attachSessions(
+  io: MeshServer,
+  admission: Admission,
+  ink: InkRelay,
+  { registry, ...deps }: Omit<SessionDeps, "io" | "drafts" | "ink" | "presence"> & { registry: PresenceRegistry },
+): AttachedSessions {
   // Live ink leaves once per tick of the ink clock, a board's drafts in one `drafts`
   // message, through Redis only when another node may have members of the board.
   const drafts = new DraftBatcher<MeshSocket>({
@@ -43,6 +55,8 @@ export function attachSessions(io: MeshServer, admission: Admission, ink: InkRel
     phaseMs: ink.flushLagMs,
     deliver: (flush) => deliverDrafts(io, flush, "batch", ink.shared?.(flush.boardId) ? "cluster" : "node"),
   });
+  // Presence deltas always go through the adapter: rare, and a member elsewhere must not miss one.
+  const presence = new PresenceFeed(registry, new PresenceCoalescer({ flushMs: PRESENCE_FLUSH_MS, deliver: (flush) => deliverPresence(io, flush) }));
   const admit = handshakeMiddleware(admission);
   io.use((socket, next) =>
     admit(socket, (err) => {
@@ -52,9 +66,10 @@ export function attachSessions(io: MeshServer, admission: Admission, ink: InkRel
   );
   const release = releaseRequests(io);
   io.on("connection", (socket) => {
-    startSession(socket, { ...deps, io, drafts, ink: { periodMs: ink.tickMs } });
+    startSession(socket, { ...deps, io, drafts, presence, ink: { periodMs: ink.tickMs } });
     release(socket);
   });
+  return { settle: () => presence.settle() };
 }
 
 /** Counts and logs a refused handshake; the auth payload (and any token in it) is never logged. */
