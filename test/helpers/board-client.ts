@@ -22,6 +22,7 @@ import {
   type Text,
   type Welcome,
 } from "../../src/shared/protocol.js";
+import { PresenceState } from "../../src/client/sync/presence-state.js";
 import { waitFor } from "./wait.js";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -77,7 +78,10 @@ export class BoardClient {
   /** Messages that carried drafts (a `draft` or a `drafts` batch). */
   draftMessages = 0;
   welcome: Welcome | null = null;
-  peers: Peer[] = [];
+  /** The board's peer list as the browser keeps it: the join's snapshot, then deltas (src/client/sync/presence-state.ts). */
+  readonly presence = new PresenceState();
+  /** Presence received: messages (snapshots, deltas), peers and leaves they carried, JSON bytes; for traffic assertions. */
+  readonly presenceTraffic = { snapshots: 0, deltas: 0, peers: 0, left: 0, bytes: 0 };
   connectError: (Error & { data?: { code: string; message: string } }) | null = null;
   private pending = new Map<number, SequencedOp>();
 
@@ -112,7 +116,20 @@ export class BoardClient {
       }
       this.drain();
     });
-    this.socket.on("presence", (p) => (this.peers = p));
+    this.socket.on("presence", (p) => {
+      this.presenceTraffic.snapshots++;
+      this.presenceTraffic.peers += p.length;
+      this.presenceTraffic.bytes += JSON.stringify(p).length;
+      this.presence.snapshot(p);
+    });
+    this.socket.on("presenceDelta", (d) => {
+      this.presenceTraffic.deltas++;
+      this.presenceTraffic.peers += d.joined.length;
+      this.presenceTraffic.left += d.left.length;
+      this.presenceTraffic.bytes += JSON.stringify(d).length;
+      this.presence.delta(d);
+    });
+    this.socket.on("disconnect", () => this.presence.disconnected());
     this.socket.on("error", (e) => this.errors.push(e));
     this.socket.on("draft", (d) => {
       this.draftMessages++;
@@ -123,6 +140,21 @@ export class BoardClient {
       this.drafts.push(...batch);
     });
     this.socket.on("connect_error", (e) => (this.connectError = e as never));
+  }
+
+  /** Who is on the board, as this client knows it now. */
+  get peers(): Peer[] {
+    return this.presence.list();
+  }
+
+  /** Resolves once this client's peer list satisfies `check` (e.g. lists a session, or has n peers). */
+  async waitForPeers(check: (peers: Peer[]) => boolean, what: string, timeoutMs = 10_000): Promise<Peer[]> {
+    try {
+      await waitFor(() => this.presence.hasSnapshot && check(this.peers), { timeoutMs, what });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; the client lists ${JSON.stringify(this.peers.map((p) => `${p.name}@${p.node}`))}`);
+    }
+    return this.peers;
   }
 
   private drain(): void {

@@ -15,8 +15,8 @@ import { createClient } from "redis";
 
 const clusters: LocalCluster[] = [];
 const clients = new ClientPool();
-async function cluster(routing: Routing): Promise<LocalCluster> {
-  const c = await startLocalCluster({ routing, nodes: 3 });
+async function cluster(routing: Routing, nodeEnv?: Record<string, string>): Promise<LocalCluster> {
+  const c = await startLocalCluster({ routing, nodes: 3, nodeEnv });
   clusters.push(c);
   return c;
 }
@@ -218,6 +218,53 @@ describe("failover", () => {
     expect(body.failing).toContain("redis");
     await c.redis.restart();
     await waitFor(async () => (await fetch(`${c.nodes[1].url}/readyz`)).status === 200, { timeoutMs: 20_000, what: "ready again" });
+  });
+});
+
+describe("presence across nodes", () => {
+  // Short-lived peers (heartbeat every 4/3 s) so a dead node's peers expire within the test.
+  const ttl = { PRESENCE_TTL_SECONDS: "4" };
+
+  it("shows a member on node 1 a peer joining, renaming and leaving on node 2, by deltas", async () => {
+    const c = await cluster("cookie", ttl);
+    const [n1, n2] = c.nodes;
+    const board = newId();
+    const member = await join(n1.url, board, { name: "member" });
+    await member.waitForPeers((p) => p.length === 1, "member alone");
+    const visitor = await join(n2.url, board, { name: "visitor" });
+    // The visitor's snapshot already lists the member on node 1.
+    expect(visitor.presence.hasSnapshot).toBe(true);
+    expect(visitor.peers.map((p) => `${p.name}@${p.node}`).sort()).toEqual(["member@node1", "visitor@node2"]);
+    await member.waitForPeers((p) => p.some((x) => x.sessionId === visitor.welcome!.sessionId && x.name === "visitor" && x.node === "node2"), "visitor on node 2");
+    visitor.socket.emit("profile", { name: "renamed" });
+    await member.waitForPeers((p) => p.some((x) => x.sessionId === visitor.welcome!.sessionId && x.name === "renamed"), "the rename");
+    visitor.close();
+    await member.waitForPeers((p) => p.length === 1 && p[0].sessionId === member.welcome!.sessionId, "the visitor gone");
+    // All of it by deltas: the member's only full list was its own join's.
+    expect(member.presenceTraffic.snapshots).toBe(1);
+    expect(member.presenceTraffic.deltas).toBeGreaterThanOrEqual(3);
+  });
+
+  it("reports the peers of a killed node as left, once they expire", async () => {
+    const c = await cluster("cookie", ttl);
+    const [n1, n2, n3] = c.nodes;
+    const board = newId();
+    const member = await join(n1.url, board, { name: "member" });
+    const other = await join(n2.url, board, { name: "other" });
+    const doomed = await Promise.all(["doomed 1", "doomed 2"].map((name) => join(n3.url, board, { name, reconnection: false })));
+    await member.waitForPeers((p) => p.length === 4, "all four");
+    await n3.kill();
+    const doomedIds = new Set(doomed.map((d) => d.welcome!.sessionId));
+    for (const c of [member, other]) {
+      const left = await c.waitForPeers((p) => !p.some((x) => doomedIds.has(x.sessionId)), `node 3's peers gone on ${c.welcome!.node}`, 20_000);
+      expect(left.map((p) => p.name).sort()).toEqual(["member", "other"]);
+      expect(c.presenceTraffic.snapshots).toBe(1);
+    }
+    // Reported once: each node that sweeps the board may find them, only one reports each.
+    expect(member.presenceTraffic.left).toBe(2);
+    // And a new joiner's snapshot does not list them either.
+    const late = await join(n2.url, board, { name: "late" });
+    expect(late.peers.map((p) => p.name).sort()).toEqual(["late", "member", "other"]);
   });
 });
 

@@ -143,6 +143,60 @@ describe("realtime", () => {
   });
 });
 
+describe("presence", () => {
+  it("sends a joiner one snapshot and members deltas: a member's presence traffic stays linear as 40 others join", async () => {
+    const board = newId();
+    const first = await join(board, { name: "first" });
+    await first.waitForPeers((p) => p.length === 1, "first lists itself");
+    const joiners = await Promise.all(Array.from({ length: 40 }, (_, i) => join(board, { name: `joiner ${i}` })));
+    const everyone = new Set([first, ...joiners].map((c) => c.welcome!.sessionId));
+    const complete = (peers: { sessionId: string }[]) => peers.length === 41 && peers.every((p) => everyone.has(p.sessionId));
+    await first.waitForPeers(complete, "first lists all 41");
+    // Every joiner converges too: its snapshot plus the deltas that raced it.
+    for (const j of joiners) await j.waitForPeers(complete, `${j.opts.name} lists all 41`);
+
+    const t = first.presenceTraffic;
+    // One snapshot (its own join); each of the 40 joins (and its own) announced once, in at most one delta per join.
+    expect(t.snapshots).toBe(1);
+    expect(t.peers).toBeLessThanOrEqual(1 + 41);
+    expect(t.deltas).toBeGreaterThanOrEqual(1);
+    expect(t.deltas).toBeLessThanOrEqual(41);
+    expect(t.left).toBe(0);
+    // Linear: about one peer's worth per join. Full lists on every join sent ~41 x 42 / 2 = 861 peers.
+    const onePeer = JSON.stringify(first.peers).length / 41;
+    expect(t.bytes).toBeLessThan(onePeer * (42 + 41) + t.deltas * 40);
+    for (const j of joiners) {
+      expect(j.presenceTraffic.snapshots).toBe(1);
+      expect(j.presenceTraffic.peers).toBeLessThanOrEqual(2 * 41);
+    }
+    for (const j of joiners) j.close();
+    await first.waitForPeers((p) => p.length === 1, "the joiners gone");
+    expect(first.presenceTraffic.left).toBe(40);
+    expect(first.presenceTraffic.snapshots).toBe(1);
+  });
+
+  it("announces a rename and a leave to the others as deltas", async () => {
+    const board = newId();
+    const a = await join(board, { name: "Ada" });
+    const b = await join(board, { name: "Bob" });
+    await a.waitForPeers((p) => p.some((x) => x.name === "Bob"), "a lists Bob");
+    expect(b.peers.map((p) => p.name).sort()).toEqual(["Ada", "Bob"]);
+    b.socket.emit("profile", { name: "  Bobby  " });
+    const renamed = await a.waitForPeers((p) => p.some((x) => x.name === "Bobby"), "a sees the rename");
+    expect(renamed.map((p) => p.name).sort()).toEqual(["Ada", "Bobby"]);
+    expect(renamed.find((p) => p.name === "Bobby")).toMatchObject({ sessionId: b.welcome!.sessionId, node: server.nodeId, readOnly: false });
+    b.close();
+    await a.waitForPeers((p) => p.length === 1 && p[0].name === "Ada", "b gone from a's list");
+    expect(a.presenceTraffic.snapshots).toBe(1);
+    // A reconnect gets a fresh snapshot (under a new session).
+    a.socket.disconnect();
+    a.socket.connect();
+    await a.ready();
+    await a.waitForPeers((p) => p.length === 1 && p[0].sessionId === a.welcome!.sessionId, "a's new session alone");
+    expect(a.presenceTraffic.snapshots).toBe(2);
+  });
+});
+
 describe("restart", () => {
   it("keeps every acknowledged stroke across a restart", async () => {
     const first = await startServer();
