@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drawStroke, hook, inkAt, launchBrowser } from "../helpers/browser.js";
+import { connect } from "../helpers/board-client.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -116,6 +117,29 @@ describe("two people drawing on one board", () => {
     await waitFor(() => showsStroke(carol), { what: "Carol's board shows the stroke" });
     await carol.screenshot({ path: `${ARTIFACTS}/e2e-carol-late-joiner.png` });
     await carol.context().close();
+  });
+
+  it("shows who is on the board, following joins, renames and leaves", async () => {
+    const people = async (page: Page) => ({ count: await page.textContent("#people-count"), list: (await page.textContent("#people-list")) ?? "" });
+    await waitFor(async () => (await people(alice)).count === "2", { what: "Alice counts 2 people (Carol gone)" });
+    const dora = await connect(server.url, board, { name: "Dora" });
+    try {
+      for (const page of [alice, bob]) {
+        await waitFor(async () => {
+          const p = await people(page);
+          return p.count === "3" && p.list.includes("Dora");
+        }, { what: "Dora listed" });
+      }
+      dora.socket.emit("profile", { name: "Dorothy" });
+      await waitFor(async () => (await people(alice)).list.includes("Dorothy"), { what: "Dora's rename shown" });
+      expect((await people(alice)).count).toBe("3");
+    } finally {
+      dora.close();
+    }
+    await waitFor(async () => {
+      const p = await people(alice);
+      return p.count === "2" && !p.list.includes("Dorothy");
+    }, { what: "Dorothy gone" });
   });
 
   it("erases the stroke for everyone, and undo/redo reach everyone too", async () => {
