@@ -14,7 +14,7 @@ import msgpackParser from "socket.io-msgpack-parser";
 import { WebSocket } from "ws";
 import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../src/shared/constants.js";
 import { InkPacer } from "../../src/client/sync/ink-pacer.js";
-import { clockOffset } from "../../src/shared/ink-clock.js";
+import { readClock } from "../../src/shared/ink-clock.js";
 import { PROTOCOL_VERSION, type Draft, type PeerDraft, type Welcome } from "../../src/shared/protocol.js";
 import { monoMs } from "../lib/clock.js";
 import type { ClientSpec, WorkerPlan } from "./messages.js";
@@ -103,7 +103,10 @@ function meshboardClient(
     pacer.setClock(null);
     const sentAt = Date.now();
     socket.timeout(10_000).emit("clock", {}, (err: Error | null, reading?: { now: number }) => {
-      if (!err && reading && plan.inkClock) pacer.setClock(w.ink, clockOffset(sentAt, reading.now, Date.now()));
+      if (!err && reading && plan.inkClock) {
+        const { offsetMs, tripMs } = readClock(sentAt, reading.now, Date.now());
+        pacer.setClock(w.ink, offsetMs, tripMs);
+      }
     });
   }) as never);
   const color = MESH_COLORS[Math.floor(Math.random() * MESH_COLORS.length)];

@@ -18,9 +18,10 @@ export function nextTick(now: number, periodMs: number, phaseMs = 0): number {
 }
 
 /**
- * The server clock's lead over the local one, from one request/answer round trip:
- * the answer was stamped, on average, halfway between sending and receiving.
+ * What one request/answer round trip says of the server's clock: its lead over
+ * the local one (the answer was stamped, on average, halfway between sending and
+ * receiving), and how long a message takes to get there (half the round trip).
  */
-export function clockOffset(sentAt: number, serverNow: number, receivedAt: number): number {
-  return serverNow - (sentAt + receivedAt) / 2;
+export function readClock(sentAt: number, serverNow: number, receivedAt: number): { offsetMs: number; tripMs: number } {
+  return { offsetMs: serverNow - (sentAt + receivedAt) / 2, tripMs: Math.max(0, (receivedAt - sentAt) / 2) };
 }

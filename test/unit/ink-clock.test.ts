@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InkPacer, type PacerTimers } from "../../src/client/sync/ink-pacer.js";
 import { continuesDraft } from "../../src/shared/draft-merge.js";
-import { clockOffset, nextTick } from "../../src/shared/ink-clock.js";
+import { nextTick, readClock } from "../../src/shared/ink-clock.js";
 import { LIMITS, type Draft } from "../../src/shared/protocol.js";
 
 describe("nextTick", () => {
@@ -18,9 +18,9 @@ describe("nextTick", () => {
     );
   });
 
-  it("reads the offset of a clock from one round trip", () => {
-    // Sent at 100 (local), stamped 5,060 by the server, back at 120: the server is ~4,950 ahead.
-    expect(clockOffset(100, 5_060, 120)).toBe(4_950);
+  it("reads the offset of a clock and the trip to it from one round trip", () => {
+    // Sent at 100 (local), stamped 5,060 by the server, back at 120: the server is ~4,950 ahead, 10 ms away.
+    expect(readClock(100, 5_060, 120)).toEqual({ offsetMs: 4_950, tripMs: 10 });
   });
 });
 
@@ -95,6 +95,16 @@ describe("InkPacer", () => {
     ink.push(draft(3, [4, 4]));
     advance(30);
     expect(sent.at(-1)!.at).toBe(10_143);
+  });
+
+  it("sends a trip early, so that the ink reaches the server on its tick", () => {
+    const { ink, sent, advance } = pacer();
+    // Server 7 ms ahead, 30 ms away, ticks every 25 ms.
+    ink.setClock({ periodMs: 25 }, 7, 30);
+    ink.push(draft(0, [1, 1]));
+    advance(100);
+    // Local 10_000 is server 10_007; sends fall on server instants ≡ -30 ≡ 20 (mod 25): 10_020, i.e. local 10_013.
+    expect(sent.map((s) => s.at)).toEqual([10_013]);
   });
 
   it("flushes on demand and forgets on drop", () => {

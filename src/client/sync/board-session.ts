@@ -16,7 +16,7 @@ import type {
   Welcome,
 } from "../../shared/protocol.js";
 import { HANDSHAKE_ERRORS, LIMITS, PROTOCOL_VERSION } from "../../shared/protocol-constants.js";
-import { clockOffset } from "../../shared/ink-clock.js";
+import { readClock } from "../../shared/ink-clock.js";
 import { InkPacer } from "./ink-pacer.js";
 import { OpSequencer } from "./op-sequencer.js";
 import { Outbox, type OpTransport } from "./outbox.js";
@@ -196,7 +196,9 @@ export class BoardSession {
     const sentAt = Date.now();
     this.socket.timeout(CLOCK_TIMEOUT_MS).emit("clock", {}, (err, reading) => {
       if (err || !reading || this.welcomed !== w) return;
-      this.ink.setClock(w.ink, clockOffset(sentAt, reading.now, Date.now()));
+      const { offsetMs, tripMs } = readClock(sentAt, reading.now, Date.now());
+      // Ink leaves a trip early, so that it reaches the node on the tick.
+      this.ink.setClock(w.ink, offsetMs, tripMs);
     });
   }
 

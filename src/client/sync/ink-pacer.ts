@@ -26,17 +26,26 @@ const realTimers: PacerTimers = {
 export class InkPacer {
   private pending: Draft[] = [];
   private timer: unknown = null;
-  private clock: { periodMs: number; offsetMs: number } | null = null;
+  private clock: { periodMs: number; offsetMs: number; phaseMs: number } | null = null;
 
   constructor(
     private readonly send: (d: Draft) => void,
     private readonly timers: PacerTimers = realTimers,
   ) {}
 
-  /** Ticks fall on multiples of `clock.periodMs` on the server's clock, which is `offsetMs` ahead of ours; null: send at once. */
-  setClock(clock: InkClock | null, offsetMs = 0): void {
-    this.clock = clock ? { periodMs: clock.periodMs, offsetMs } : null;
-    if (!this.clock) this.flush();
+  /**
+   * Ticks fall on multiples of `clock.periodMs` on the server's clock, which is
+   * `offsetMs` ahead of ours; ink leaves `leadMs` (the trip to the server) before
+   * each, so that it arrives on the tick. null: send at once.
+   */
+  setClock(clock: InkClock | null, offsetMs = 0, leadMs = 0): void {
+    if (!clock) {
+      this.clock = null;
+      this.flush();
+      return;
+    }
+    const { periodMs } = clock;
+    this.clock = { periodMs, offsetMs, phaseMs: (((-leadMs % periodMs) + periodMs) % periodMs) };
   }
 
   push(d: Draft): void {
@@ -67,9 +76,9 @@ export class InkPacer {
 
   private schedule(): void {
     if (this.timer !== null || !this.clock) return;
-    const { periodMs, offsetMs } = this.clock;
+    const { periodMs, offsetMs, phaseMs } = this.clock;
     const local = this.timers.now();
-    const due = nextTick(local + offsetMs, periodMs) - offsetMs;
+    const due = nextTick(local + offsetMs, periodMs, phaseMs) - offsetMs;
     this.timer = this.timers.set(() => {
       this.timer = null;
       this.flush();
