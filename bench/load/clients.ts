@@ -14,7 +14,7 @@ import msgpackParser from "socket.io-msgpack-parser";
 import { WebSocket } from "ws";
 import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../src/shared/constants.js";
 import { InkPacer } from "../../src/client/sync/ink-pacer.js";
-import { readClock } from "../../src/shared/ink-clock.js";
+import { ClockSync } from "../../src/client/sync/clock-sync.js";
 import { PROTOCOL_VERSION, type Draft, type PeerDraft, type Welcome } from "../../src/shared/protocol.js";
 import { monoMs } from "../lib/clock.js";
 import type { ClientSpec, WorkerPlan } from "./messages.js";
@@ -99,16 +99,24 @@ function meshboardClient(
   // As the browser client does (src/client/sync/board-session.ts): live ink is
   // volatile and waits for the server's ink clock, read once per session.
   const pacer = new InkPacer((d) => socket.volatile.emit("draft", d));
+  let inkClock: Welcome["ink"] | null = null;
+  const clock = new ClockSync(
+    () => {
+      const sentAt = Date.now();
+      return socket
+        .timeout(10_000)
+        .emitWithAck("clock" as never, {} as never)
+        .then((r: { now: number }) => ({ sentAt, serverNow: r.now, receivedAt: Date.now() }));
+    },
+    ({ offsetMs, tripMs }) => inkClock && pacer.setClock(inkClock, offsetMs, tripMs),
+  );
   socket.on("welcome" as never, ((w: Welcome) => {
     pacer.setClock(null);
-    const sentAt = Date.now();
-    socket.timeout(10_000).emit("clock", {}, (err: Error | null, reading?: { now: number }) => {
-      if (!err && reading && plan.inkClock) {
-        const { offsetMs, tripMs } = readClock(sentAt, reading.now, Date.now());
-        pacer.setClock(w.ink, offsetMs, tripMs);
-      }
-    });
+    if (!plan.inkClock) return;
+    inkClock = w.ink;
+    clock.start();
   }) as never);
+  socket.on("disconnect", () => clock.stop());
   const color = MESH_COLORS[Math.floor(Math.random() * MESH_COLORS.length)];
   let itemId = id();
   let stroke: number[] = [];
@@ -133,7 +141,10 @@ function meshboardClient(
       itemId = id();
       stroke = [];
     },
-    close: () => socket.disconnect(),
+    close: () => {
+      clock.stop();
+      socket.disconnect();
+    },
   };
 }
 

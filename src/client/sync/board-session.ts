@@ -16,7 +16,7 @@ import type {
   Welcome,
 } from "../../shared/protocol.js";
 import { HANDSHAKE_ERRORS, LIMITS, PROTOCOL_VERSION } from "../../shared/protocol-constants.js";
-import { readClock } from "../../shared/ink-clock.js";
+import { ClockSync } from "./clock-sync.js";
 import { InkPacer } from "./ink-pacer.js";
 import { OpSequencer } from "./op-sequencer.js";
 import { Outbox, type OpTransport } from "./outbox.js";
@@ -56,6 +56,18 @@ export class BoardSession {
     if (this.welcomed && this.socket.connected) this.socket.volatile.emit("draft", d);
   });
   private welcomed: Welcome | null = null;
+  private inkClock: Welcome["ink"] | null = null;
+  private readonly clock = new ClockSync(
+    () => {
+      const sentAt = Date.now();
+      return this.socket
+        .timeout(CLOCK_TIMEOUT_MS)
+        .emitWithAck("clock", {})
+        .then((r) => ({ sentAt, serverNow: r.now, receivedAt: Date.now() }));
+    },
+    // Ink leaves a trip early, so that it reaches the node on the tick.
+    ({ offsetMs, tripMs }) => this.inkClock && this.ink.setClock(this.inkClock, offsetMs, tripMs),
+  );
   private syncing = false;
   private failedAttempts = 0;
   private currentStatus: ConnectionStatus = "connecting";
@@ -131,6 +143,7 @@ export class BoardSession {
   dispose(): void {
     removeEventListener("online", this.onNetworkChange);
     removeEventListener("offline", this.onNetworkChange);
+    this.clock.stop();
     this.sequencer.dispose();
     this.outbox.dispose();
     this.socket.disconnect();
@@ -161,6 +174,7 @@ export class BoardSession {
       this.presence.disconnected();
       this.syncing = false;
       this.ink.drop();
+      this.clock.stop();
       this.outbox.detach();
       this.setStatus(this.networkDown() ? "offline" : "reconnecting");
     });
@@ -190,16 +204,11 @@ export class BoardSession {
     this.joinInkClock(w);
   }
 
-  /** Reads the server's clock once per session; until then ink is sent at once. */
+  /** Follows the server's clock for this session; until the first reading, ink is sent at once. */
   private joinInkClock(w: Welcome): void {
+    this.inkClock = w.ink;
     this.ink.setClock(null);
-    const sentAt = Date.now();
-    this.socket.timeout(CLOCK_TIMEOUT_MS).emit("clock", {}, (err, reading) => {
-      if (err || !reading || this.welcomed !== w) return;
-      const { offsetMs, tripMs } = readClock(sentAt, reading.now, Date.now());
-      // Ink leaves a trip early, so that it reaches the node on the tick.
-      this.ink.setClock(w.ink, offsetMs, tripMs);
-    });
+    this.clock.start();
   }
 
   private transport(): OpTransport {
