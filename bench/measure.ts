@@ -102,9 +102,15 @@ export function routingFor(system: SystemName, scenario: Scenario, knobs: LoadKn
   return tunable(system) ? scenario.routing.meshboard : scenario.routing.baseline;
 }
 
+/** The heap probe's settings (BENCH_HEAP_*) reach every system: they change what is measured, not the server. */
+function probeOnly(env: Record<string, string> | undefined): Record<string, string> | undefined {
+  const picked = Object.entries(env ?? {}).filter(([k]) => k.startsWith("BENCH_HEAP_"));
+  return picked.length ? Object.fromEntries(picked) : undefined;
+}
+
 /** Starts a system for one measurement and stops it afterwards. */
 export async function withSystem<T>(system: SystemName, routing: Routing, knobs: LoadKnobs, run: (sys: RunningSystem) => Promise<T>): Promise<T> {
-  const sys = await startSystem(system, { routing, nodes: 3, env: tunable(system) ? knobs.env : undefined, entry: knobs.entry });
+  const sys = await startSystem(system, { routing, nodes: 3, env: tunable(system) ? knobs.env : probeOnly(knobs.env), entry: knobs.entry });
   try {
     return await run(sys);
   } finally {
