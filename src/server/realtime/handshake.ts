@@ -57,6 +57,7 @@ export function handshakeMiddleware(admission: Admission) {
       lastSeq: auth.data.lastSeq,
       lastOpId: auth.data.lastOpId,
       readOnly,
+      presence: undefined,
     };
     next();
   };

@@ -1,6 +1,12 @@
 /**
  * One connected client on one board: validates every inbound event, hands
  * durable operations to the board service and relays ephemeral ones.
+ *
+ * Every session of a node shares the same handlers: Socket.IO calls listeners
+ * with `this` = the socket, and what a session knows lives in `socket.data`
+ * (handshake.ts). A socket costs Socket.IO one `onAny` entry (the dispatcher),
+ * one `disconnect` listener and, with metrics, one `onAnyOutgoing` entry; no
+ * closure per socket (see BENCHMARKS.md, "Connections: heap per socket").
  */
 import type { z } from "zod";
 import {
@@ -47,158 +53,202 @@ const RATE_NOTICE_INTERVAL_MS = 1_000;
 
 type Ack = (response: unknown) => void;
 type Schemas = typeof clientEventSchemas;
+type Handlers = { [E in ClientEventName]: (socket: MeshSocket, payload: z.infer<Schemas[E]>, ack: Ack | undefined) => unknown };
 
-export function startSession(socket: MeshSocket, deps: SessionDeps): void {
-  const { boards, presence, nodeId } = deps;
-  const { boardId, sessionId, clientId } = socket.data;
-  const room = boardRoom(boardId);
-  const log = deps.log.child({ board: boardId, session: sessionId, socket: socket.id });
-  const metrics = deps.metrics;
-  if (metrics) socket.onAnyOutgoing(countOutgoing(metrics));
+/** A join whose registry write has settled (shared: nothing to wait for). */
+const JOINED: Promise<void> = Promise.resolve();
 
-  const peer = (): Peer => ({
-    sessionId,
-    clientId,
+/** What every log line about a session carries. */
+export function sessionIds(socket: MeshSocket): { board: string; session: string; socket: string } {
+  return { board: socket.data.boardId, session: socket.data.sessionId, socket: socket.id };
+}
+
+/** Returns what starts a session on an admitted socket; everything it registers is shared by the node's sessions. */
+export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void {
+  const { io, boards, presence, nodeId, log, metrics } = deps;
+  /** When a rate-limited socket last heard about it (only sockets that were limited are here). */
+  const lastRateNotice = new WeakMap<MeshSocket, number>();
+  /** Joins whose registry write is in flight (socket.data.presence is "joining"). */
+  const joins = new Map<MeshSocket, Promise<void>>();
+
+  const peer = (socket: MeshSocket): Peer => ({
+    sessionId: socket.data.sessionId,
+    clientId: socket.data.clientId,
     name: socket.data.name,
-    color: peerColor(clientId),
+    color: peerColor(socket.data.clientId),
     node: nodeId,
     readOnly: socket.data.readOnly,
   });
+  const live = (socket: MeshSocket) => () => socket.connected;
 
-  let lastRateNotice = Number.NEGATIVE_INFINITY;
-  const fail = (error: ProtocolError, ack?: Ack) => {
+  /**
+   * The join's registry write, once started (undefined before). Renames and the
+   * leave are written after it, in that order (a leave written first would leave
+   * a ghost behind).
+   */
+  const joining = (socket: MeshSocket): Promise<void> | undefined =>
+    socket.data.presence === undefined ? undefined : (joins.get(socket) ?? JOINED);
+
+  const fail = (socket: MeshSocket, error: ProtocolError, ack?: Ack): void => {
     if (error.event === "op") metrics?.opRejected(error.code);
     else metrics?.eventRejected(error.event ?? "unknown", error.code);
     if (ack) return ack({ ok: false, error });
     // A flood must not be answered by a flood of error events.
     if (error.code === "rate_limited") {
-      if (performance.now() - lastRateNotice < RATE_NOTICE_INTERVAL_MS) return;
-      lastRateNotice = performance.now();
+      const now = performance.now();
+      if (now - (lastRateNotice.get(socket) ?? Number.NEGATIVE_INFINITY) < RATE_NOTICE_INTERVAL_MS) return;
+      lastRateNotice.set(socket, now);
     }
     socket.emit("error", error);
   };
 
-  /** Registers a handler that only ever sees schema-valid payloads. */
-  function on<E extends ClientEventName>(event: E, handler: (payload: z.infer<Schemas[E]>, ack?: Ack) => unknown): void {
-    socket.on(event as never, ((payload: unknown, maybeAck: unknown) => {
-      const ack = typeof maybeAck === "function" ? (maybeAck as Ack) : undefined;
-      const refused = deps.admit?.(socket, event);
-      if (refused) return fail({ code: refused, message: `too many ${event} events; slow down`, event }, ack);
-      const parsed = clientEventSchemas[event].safeParse(payload);
-      if (!parsed.success) return fail({ code: "invalid_payload", message: describeIssues(parsed.error), event }, ack);
-      Promise.resolve(handler(parsed.data as z.infer<Schemas[E]>, ack)).catch((err) => {
-        log.error({ err, event }, "handler failed");
-        fail({ code: "internal", message: "the server could not handle this event", event }, ack);
-      });
-    }) as never);
-  }
+  /** Each handler only ever sees schema-valid payloads. */
+  const handlers: Handlers = {
+    async op(socket, op, ack) {
+      if (!ack) return fail(socket, { code: "invalid_payload", message: "op needs an acknowledgement callback", event: "op" });
+      const started = performance.now();
+      metrics?.opReceived(op.type);
+      if (socket.data.readOnly) return fail(socket, { code: "read_only", message: "this link is read-only", event: "op" }, ack);
+      const result = await boards.submit(socket.data.boardId, op, socket.data.clientId);
+      if (!result.ok) metrics?.opRejected(result.error.code);
+      metrics?.opAcknowledged(started);
+      ack(result);
+    },
 
-  socket.onAny((event: unknown) => {
+    async sync(socket, { since }, ack) {
+      if (!ack) return fail(socket, { code: "invalid_payload", message: "sync needs an acknowledgement callback", event: "sync" });
+      ack(await boards.read(socket.data.boardId, since));
+    },
+
+    draft(socket, draft) {
+      if (socket.data.readOnly) return fail(socket, { code: "read_only", message: "this link is read-only", event: "draft" });
+      // Ephemeral, batched per board; congested clients go without (draft-batcher.ts).
+      deps.drafts.add(socket.data.boardId, { ...draft, sessionId: socket.data.sessionId }, socket);
+    },
+
+    clock(_socket, _request, ack) {
+      ack?.({ now: Date.now() });
+    },
+
+    cursor(socket, cursor) {
+      socket.to(boardRoom(socket.data.boardId)).except(CONGESTED_ROOM).volatile.emit("cursor", { sessionId: socket.data.sessionId, cursor });
+    },
+
+    // A rename is a `joined` delta of the same session.
+    async profile(socket, { name }) {
+      socket.data.name = name.trim() || "Guest";
+      const join = joining(socket);
+      if (!join) return; // the join, not written yet, carries the new name
+      await join;
+      if (!socket.connected) return;
+      await presence.upsert(socket.data.boardId, peer(socket), live(socket));
+    },
+  };
+
+  /** Every inbound event of every session (Socket.IO's onAny; `this` is the socket). */
+  function dispatch(this: MeshSocket, event: unknown, payload?: unknown, maybeAck?: unknown): void {
+    const socket = this;
     // Own keys only: "constructor" or "__proto__" are not events.
     if (typeof event !== "string" || !Object.hasOwn(clientEventSchemas, event)) {
       const refused = deps.admit?.(socket, "unknown");
-      if (refused) return fail({ code: refused, message: "too many events; slow down" });
+      if (refused) return fail(socket, { code: refused, message: "too many events; slow down" });
       metrics?.eventRejected("unknown", "unknown_event");
       socket.emit("error", { code: "unknown_event", message: `unknown event ${JSON.stringify(String(event)).slice(0, 80)}` });
+      return;
     }
-  });
+    const name = event as ClientEventName;
+    const ack = typeof maybeAck === "function" ? (maybeAck as Ack) : undefined;
+    const refused = deps.admit?.(socket, name);
+    if (refused) return fail(socket, { code: refused, message: `too many ${name} events; slow down`, event: name }, ack);
+    const parsed = clientEventSchemas[name].safeParse(payload);
+    if (!parsed.success) return fail(socket, { code: "invalid_payload", message: describeIssues(parsed.error), event: name }, ack);
+    try {
+      const result = (handlers[name] as Handlers[ClientEventName])(socket, parsed.data as never, ack);
+      if (result instanceof Promise) result.catch((err: unknown) => handlerFailed(socket, name, ack, err));
+    } catch (err) {
+      handlerFailed(socket, name, ack, err);
+    }
+  }
 
-  on("op", async (op, ack) => {
-    if (!ack) return fail({ code: "invalid_payload", message: "op needs an acknowledgement callback", event: "op" });
-    const started = performance.now();
-    metrics?.opReceived(op.type);
-    if (socket.data.readOnly) return fail({ code: "read_only", message: "this link is read-only", event: "op" }, ack);
-    const result = await boards.submit(boardId, op, clientId);
-    if (!result.ok) metrics?.opRejected(result.error.code);
-    metrics?.opAcknowledged(started);
-    ack(result);
-  });
+  function handlerFailed(socket: MeshSocket, event: ClientEventName, ack: Ack | undefined, err: unknown): void {
+    log.error({ ...sessionIds(socket), err, event }, "handler failed");
+    fail(socket, { code: "internal", message: "the server could not handle this event", event }, ack);
+  }
 
-  on("sync", async ({ since }, ack) => {
-    if (!ack) return fail({ code: "invalid_payload", message: "sync needs an acknowledgement callback", event: "sync" });
-    ack(await boards.read(boardId, since));
-  });
-
-  on("draft", (draft) => {
-    if (socket.data.readOnly) return fail({ code: "read_only", message: "this link is read-only", event: "draft" });
-    // Ephemeral, batched per board; congested clients go without (draft-batcher.ts).
-    deps.drafts.add(boardId, { ...draft, sessionId }, socket);
-  });
-
-  on("clock", (_request, ack) => ack?.({ now: Date.now() }));
-
-  on("cursor", (cursor) => {
-    socket.to(room).except(CONGESTED_ROOM).volatile.emit("cursor", { sessionId, cursor });
-  });
-
-  /**
-   * The join's registry write, once started. Renames and the leave are written
-   * after it, in that order (a leave written first would leave a ghost behind).
-   */
-  let joining: Promise<void> | undefined;
-
-  // A rename is a `joined` delta of the same session.
-  on("profile", async ({ name }) => {
-    socket.data.name = name.trim() || "Guest";
-    if (!joining) return; // the join, not written yet, carries the new name
-    await joining;
-    if (!socket.connected) return;
-    await presence.upsert(boardId, peer(), () => socket.connected);
-  });
-
-  socket.on("disconnect", (reason) => {
-    log.info({ reason }, "session ended");
-    socket.to(room).volatile.emit("cursor", { sessionId, cursor: null });
-    if (!joining) return; // never joined: nothing to remove, nobody told
-    joining
+  function ended(this: MeshSocket, reason: string): void {
+    const socket = this;
+    const { boardId, sessionId } = socket.data;
+    log.info({ ...sessionIds(socket), reason }, "session ended");
+    socket.to(boardRoom(boardId)).volatile.emit("cursor", { sessionId, cursor: null });
+    const join = joining(socket);
+    if (!join) return; // never joined: nothing to remove, nobody told
+    join
       .catch(() => undefined)
       .then(() => presence.remove(boardId, sessionId))
-      .catch((err) => log.warn({ err }, "presence removal failed"));
-  });
+      .catch((err) => log.warn({ ...sessionIds(socket), err }, "presence removal failed"));
+  }
 
-  void (async () => {
-    await socket.join(room);
-    if (!socket.connected) return;
-    // The join, written before the snapshot is read: the snapshot lists the joiner.
-    joining = presence.upsert(boardId, peer(), () => socket.connected);
-    await joining;
-    if (!socket.connected) return;
-    // The whole list to the joiner only; the others hear of it in the next delta.
-    socket.emit("presence", await presence.snapshot(boardId));
-    const head = await boards.head(boardId);
-    const from = await boards.catchUpFrom(boardId, head, socket.data.lastSeq, socket.data.lastOpId);
-    socket.emit("welcome", {
-      protocol: PROTOCOL_VERSION,
-      boardId,
-      node: nodeId,
-      sessionId,
-      head,
-      from,
-      readOnly: socket.data.readOnly,
-      limits: LIMITS,
-      ink: deps.ink,
-    });
-    // Catch-up: everything after what the client already has, page by page.
-    let since = from;
-    while (since < head && socket.connected) {
-      await deps.drained?.(socket);
-      const page = await boards.read(boardId, since);
-      if (page.ops.length === 0) break;
-      socket.emit("ops", page.ops);
-      since = page.ops[page.ops.length - 1].seq;
-    }
-    log.info({ transport: socket.conn.transport.name, lastSeq: socket.data.lastSeq, from, head }, "session started");
-  })().catch((err) => {
-    log.error({ err }, "session start failed");
-    socket.emit("error", { code: "storage_unavailable", message: "the board could not be loaded; reconnecting" });
-    // Closing the transport (not disconnect(true)) lets the client reconnect by itself.
-    socket.conn.close();
-  });
-}
+  /** Counts sequenced ops as they are written to a socket, whichever node sequenced them. */
+  const countOutgoing = metrics
+    ? (event: string, payload: unknown) => {
+        if (event === "ops") metrics.opsDelivered(payload as SequencedOp[]);
+      }
+    : undefined;
 
-/** Counts sequenced ops as they are written to a socket, whichever node sequenced them. */
-function countOutgoing(metrics: NodeMetrics): (event: string, payload: unknown) => void {
-  return (event, payload) => {
-    if (event === "ops") metrics.opsDelivered(payload as SequencedOp[]);
+  return (socket) => {
+    socket.onAny(dispatch);
+    if (countOutgoing) socket.onAnyOutgoing(countOutgoing);
+    socket.on("disconnect", ended);
+    void start(socket);
   };
+
+  async function start(socket: MeshSocket): Promise<void> {
+    const { boardId, sessionId } = socket.data;
+    const room = boardRoom(boardId);
+    try {
+      await socket.join(room);
+      if (!socket.connected) return;
+      // The join, written before the snapshot is read: the snapshot lists the joiner.
+      const join = presence.upsert(boardId, peer(socket), live(socket));
+      socket.data.presence = "joining";
+      joins.set(socket, join);
+      try {
+        await join;
+      } finally {
+        joins.delete(socket);
+        socket.data.presence = "joined";
+      }
+      if (!socket.connected) return;
+      // The whole list to the joiner only; the others hear of it in the next delta.
+      socket.emit("presence", await presence.snapshot(boardId));
+      const head = await boards.head(boardId);
+      const from = await boards.catchUpFrom(boardId, head, socket.data.lastSeq, socket.data.lastOpId);
+      socket.emit("welcome", {
+        protocol: PROTOCOL_VERSION,
+        boardId,
+        node: nodeId,
+        sessionId,
+        head,
+        from,
+        readOnly: socket.data.readOnly,
+        limits: LIMITS,
+        ink: deps.ink,
+      });
+      // Catch-up: everything after what the client already has, page by page.
+      let since = from;
+      while (since < head && socket.connected) {
+        await deps.drained?.(socket);
+        const page = await boards.read(boardId, since);
+        if (page.ops.length === 0) break;
+        socket.emit("ops", page.ops);
+        since = page.ops[page.ops.length - 1].seq;
+      }
+      log.info({ ...sessionIds(socket), transport: socket.conn.transport.name, lastSeq: socket.data.lastSeq, from, head }, "session started");
+    } catch (err) {
+      log.error({ ...sessionIds(socket), err }, "session start failed");
+      socket.emit("error", { code: "storage_unavailable", message: "the board could not be loaded; reconnecting" });
+      // Closing the transport (not disconnect(true)) lets the client reconnect by itself.
+      socket.conn.close();
+    }
+  }
 }

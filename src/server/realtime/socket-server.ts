@@ -7,7 +7,7 @@ import { allowRequest, handshakeMiddleware, type Admission } from "./handshake.j
 import { DraftBatcher, deliverDrafts, type InkSettings } from "./draft-batcher.js";
 import { PRESENCE_FLUSH_MS, PresenceCoalescer, PresenceFeed, deliverPresence } from "./presence-feed.js";
 import type { PresenceRegistry } from "./presence.js";
-import { startSession, type SessionDeps } from "./session.js";
+import { createSessions, type SessionDeps } from "./session.js";
 import type { MeshServer, MeshSocket } from "./types.js";
 
 export interface SocketServerOptions {
@@ -65,8 +65,9 @@ export function attachSessions(
     }),
   );
   const release = releaseRequests(io);
+  const startSession = createSessions({ ...deps, io, drafts, presence, ink: { periodMs: ink.tickMs } });
   io.on("connection", (socket) => {
-    startSession(socket, { ...deps, io, drafts, presence, ink: { periodMs: ink.tickMs } });
+    startSession(socket);
     release(socket);
   });
   return { settle: () => presence.settle() };

@@ -5,7 +5,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from "../../shared/pr
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface InterServerEvents {}
 
-/** What the handshake established about a connection. */
+/** What the handshake established about a connection, and where its session keeps its state. */
 export interface SessionData {
   boardId: string;
   clientId: string;
@@ -14,6 +14,8 @@ export interface SessionData {
   lastSeq: number;
   lastOpId: string | undefined;
   readOnly: boolean;
+  /** The session's presence join: registry write started ("joining"), then settled ("joined"); session.ts. */
+  presence: "joining" | "joined" | undefined;
 }
 
 export type MeshServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>;
