@@ -8,6 +8,7 @@ import type { IncomingMessage } from "node:http";
 import type { ErrorCode } from "../../shared/protocol.js";
 import { clientAddress, type TrustedHops } from "../http/client-address.js";
 import type { Logger } from "../observability/logger.js";
+import { onEngineConnectionClosed } from "./io-internals.js";
 import { RateLimiter, type RateLimits } from "./rate-limit.js";
 import { SlowClientGuard, type SlowClientLimits } from "./slow-clients.js";
 import type { MeshServer, MeshSocket } from "./types.js";
@@ -28,11 +29,26 @@ export const CONNECTION_REFUSALS = {
   tooMany: "too many connections from your address",
 } as const;
 
+/** A client address with open connections; shared by them (one string per address, not per socket). */
+interface AddressEntry {
+  address: string;
+  open: number;
+}
+
+/** An Engine.IO connection, as far as the guards read it. */
+interface EngineConnection {
+  id: string;
+  request: IncomingMessage;
+  once(ev: "close", fn: () => void): void;
+}
+
 export class NodeGuards {
   readonly limiter: RateLimiter;
   readonly slowClients: SlowClientGuard;
-  private readonly open = new Map<string, number>();
-  private readonly addresses = new WeakMap<MeshSocket, string>();
+  /** Open Engine.IO connections by client address. */
+  private readonly open = new Map<string, AddressEntry>();
+  /** The address of every open Engine.IO connection, by connection id (Socket.IO sockets find theirs through socket.conn). */
+  private readonly conns = new Map<string, AddressEntry>();
   private readonly warned = new Set<string>();
 
   constructor(
@@ -45,14 +61,20 @@ export class NodeGuards {
 
   /** Counts Engine.IO connections per address and watches every session's buffer. */
   attach(io: MeshServer): void {
-    io.engine.on("connection", (conn: { request: IncomingMessage; once(ev: "close", fn: () => void): void }) => {
+    const closed = (id: string) => {
+      const entry = this.conns.get(id);
+      if (!entry) return;
+      this.conns.delete(id);
+      if (--entry.open <= 0) this.open.delete(entry.address);
+    };
+    const hooked = onEngineConnectionClosed(io.engine, closed);
+    io.engine.on("connection", (conn: EngineConnection) => {
       const address = this.requestAddress(conn.request);
-      this.open.set(address, (this.open.get(address) ?? 0) + 1);
-      conn.once("close", () => {
-        const n = (this.open.get(address) ?? 1) - 1;
-        if (n > 0) this.open.set(address, n);
-        else this.open.delete(address);
-      });
+      let entry = this.open.get(address);
+      if (!entry) this.open.set(address, (entry = { address, open: 0 }));
+      entry.open++;
+      this.conns.set(conn.id, entry);
+      if (!hooked) conn.once("close", () => closed(conn.id));
     });
     this.slowClients.attach(io);
   }
@@ -67,7 +89,7 @@ export class NodeGuards {
     const max = this.opts.connectionsPerAddress;
     if (max !== null) {
       const address = this.requestAddress(req);
-      if ((this.open.get(address) ?? 0) >= max) {
+      if ((this.open.get(address)?.open ?? 0) >= max) {
         this.log.info({ address, max }, "connection refused: too many from one address");
         return CONNECTION_REFUSALS.tooMany;
       }
@@ -92,7 +114,7 @@ export class NodeGuards {
 
   /** Open connections from an address (for tests and metrics). */
   connectionsFrom(address: string): number {
-    return this.open.get(address) ?? 0;
+    return this.open.get(address)?.open ?? 0;
   }
 
   close(): void {
@@ -100,13 +122,11 @@ export class NodeGuards {
     this.slowClients.close();
   }
 
+  /** The address its Engine.IO connection was counted under (X-Forwarded-For as far as TRUST_PROXY goes). */
   private socketAddress(socket: MeshSocket): string {
-    let a = this.addresses.get(socket);
-    if (a === undefined) {
-      a = clientAddress(socket.handshake.address, socket.handshake.headers, this.opts.trustedHops);
-      this.addresses.set(socket, a);
-    }
-    return a;
+    // Engine.IO's Socket#id (documented; `private` in its typings).
+    const id = (socket.conn as unknown as { id: string }).id;
+    return this.conns.get(id)?.address ?? clientAddress(socket.handshake.address, {}, 0);
   }
 
   private requestAddress(req: IncomingMessage): string {

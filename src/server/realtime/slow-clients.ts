@@ -5,6 +5,11 @@
  * passes the hard limit or stops draining altogether. A cut client reconnects and
  * catches up by seq like after any disconnect, so no operation is lost; meanwhile
  * nobody else waits for it.
+ *
+ * A socket that keeps up costs nothing here: every event written to a socket
+ * passes one listener shared by all sockets (Socket.IO's onAnyOutgoing), which
+ * reads what is waiting from Engine.IO and the WebSocket; a watch (state swept
+ * every 100 ms) exists only while a socket has a backlog or a catch-up waits on it.
  */
 import type { Logger } from "../observability/logger.js";
 import type { MeshServer, MeshSocket } from "./types.js";
@@ -21,30 +26,38 @@ export interface SlowClientLimits {
   stallMs: number;
 }
 
+/** What is read of an Engine.IO connection (engine.io is Socket.IO's, not ours to import). */
+interface EngineConnection {
+  /** Packets not yet handed to the transport; replaced by a new array on every flush. */
+  writeBuffer: Array<{ data?: string | Buffer }>;
+  transport: { name: string; socket?: { bufferedAmount?: number; terminate?: () => void } };
+}
+
 interface Watch {
   socket: MeshSocket;
-  /** Bytes of packets queued in Engine.IO (not yet handed to the transport). */
-  queued: number;
   congested: boolean;
   lastTotal: number;
   lastProgress: number;
   waiters: Array<() => void>;
-}
-
-/** The Engine.IO connection events watched (engine.io is Socket.IO's, not ours to import). */
-interface EngineConnection {
-  on(event: "packetCreate", listener: (packet: { data?: string | Buffer }) => void): unknown;
-  on(event: "flush", listener: () => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+  /** Bytes of `counted` packets of `buffer` (the engine's writeBuffer), summed once each. */
+  buffer: unknown[] | undefined;
+  counted: number;
+  bytes: number;
 }
 
 const SWEEP_MS = 100;
+/** Past this many packets waiting in Engine.IO a socket gets a watch, so they are summed once each. */
+const WATCH_QUEUE_PACKETS = 16;
+
+const packetBytes = (d: string | Buffer | undefined) => (d === undefined ? 1 : typeof d === "string" ? d.length : d.byteLength);
+const connOf = (socket: MeshSocket) => socket.conn as unknown as EngineConnection;
 
 export class SlowClientGuard {
-  private readonly watches = new Map<string, Watch>();
-  /** Watches the sweep looks at: congested, or with a catch-up waiting for them to drain. */
-  private readonly hot = new Set<Watch>();
+  /** Sockets with a backlog or a catch-up waiting on them, by Engine.IO connection; all swept. */
+  private readonly watches = new Map<object, Watch>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Every socket's onAnyOutgoing listener: Socket.IO calls it with `this` = the socket, before queueing the packet. */
+  private readonly outgoing: (this: MeshSocket) => void;
   /** Sockets cut off so far (for logs and tests). */
   cut = 0;
 
@@ -54,55 +67,73 @@ export class SlowClientGuard {
   ) {
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweeper.unref();
+    const guard = this;
+    this.outgoing = function (this: MeshSocket) {
+      guard.check(this);
+    };
   }
 
   attach(io: MeshServer): void {
-    io.on("connection", (socket) => this.watch(socket));
-  }
-
-  watch(socket: MeshSocket): void {
-    const conn = socket.conn as unknown as EngineConnection;
-    const w: Watch = { socket, queued: 0, congested: false, lastTotal: 0, lastProgress: Date.now(), waiters: [] };
-    this.watches.set(socket.id, w);
-    const onPacket = (packet: { data?: string | Buffer }) => {
-      const d = packet.data;
-      w.queued += d === undefined ? 1 : typeof d === "string" ? d.length : d.byteLength;
-      this.check(w);
-    };
+    const outgoing = this.outgoing;
+    io.on("connection", (socket) => socket.onAnyOutgoing(outgoing));
     // Engine.IO flushes only onto a writable transport: the previous write went out.
-    const onFlush = () => {
-      w.queued = 0;
-      w.lastProgress = Date.now();
-    };
-    conn.on("packetCreate", onPacket);
-    conn.on("flush", onFlush);
-    socket.once("disconnect", () => {
-      conn.off("packetCreate", onPacket);
-      conn.off("flush", onFlush);
-      this.forget(w);
+    io.engine.on("flush", (conn: object) => {
+      const w = this.watches.get(conn);
+      if (w) w.lastProgress = Date.now();
     });
   }
 
+
   /** Resolves once the socket's buffer is below the soft limit (or it is gone). */
   drained(socket: MeshSocket): Promise<void> {
-    const w = this.watches.get(socket.id);
-    if (!w || this.buffered(w) <= this.limits.softBytes) return Promise.resolve();
-    this.hot.add(w);
+    if (!socket.connected) return Promise.resolve();
+    const conn = connOf(socket);
+    let w = this.watches.get(conn);
+    if (!w && this.buffered(conn, undefined) <= this.limits.softBytes) return Promise.resolve();
+    w ??= this.watch(socket);
+    if (this.buffered(conn, w) <= this.limits.softBytes) return Promise.resolve();
     return new Promise((resolve) => w.waiters.push(resolve));
   }
 
   /** Bytes waiting to reach the client: Engine.IO's queue plus the WebSocket's. */
-  private buffered(w: Watch): number {
-    const transport = w.socket.conn.transport as unknown as { name: string; socket?: { bufferedAmount?: number } };
-    return w.queued + (transport.name === "websocket" ? (transport.socket?.bufferedAmount ?? 0) : 0);
+  private buffered(conn: EngineConnection, w: Watch | undefined): number {
+    const transport = conn.transport;
+    const ws = transport.name === "websocket" ? (transport.socket?.bufferedAmount ?? 0) : 0;
+    const buffer = conn.writeBuffer;
+    if (!w) {
+      let bytes = 0;
+      for (let i = 0; i < buffer.length; i++) bytes += packetBytes(buffer[i].data);
+      return bytes + ws;
+    }
+    // The engine only appends to its writeBuffer, and swaps it for a new array when it flushes.
+    if (w.buffer !== buffer) {
+      w.buffer = buffer;
+      w.counted = 0;
+      w.bytes = 0;
+    }
+    for (let i = w.counted; i < buffer.length; i++) w.bytes += packetBytes(buffer[i].data);
+    w.counted = buffer.length;
+    return w.bytes + ws;
   }
 
-  private check(w: Watch): void {
-    const total = this.buffered(w);
+  private watch(socket: MeshSocket): Watch {
+    const w: Watch = { socket, congested: false, lastTotal: 0, lastProgress: Date.now(), waiters: [], buffer: undefined, counted: 0, bytes: 0 };
+    this.watches.set(socket.conn, w);
+    return w;
+  }
+
+  private check(socket: MeshSocket): void {
+    const conn = connOf(socket);
+    let w = this.watches.get(conn);
+    if (!w) {
+      // The common case: (almost) nothing waiting in Engine.IO, the WebSocket keeping up.
+      if (conn.writeBuffer.length <= WATCH_QUEUE_PACKETS && this.buffered(conn, undefined) <= this.limits.softBytes) return;
+      w = this.watch(socket);
+    }
+    const total = this.buffered(conn, w);
     if (total > this.limits.hardBytes) return this.cutOff(w, total, "buffer over the limit");
     if (!w.congested && total > this.limits.softBytes) {
       w.congested = true;
-      this.hot.add(w);
       w.lastTotal = total;
       w.lastProgress = Date.now();
       void w.socket.join(CONGESTED_ROOM);
@@ -111,8 +142,13 @@ export class SlowClientGuard {
 
   private sweep(): void {
     const now = Date.now();
-    for (const w of this.hot) {
-      const total = this.buffered(w);
+    for (const w of this.watches.values()) {
+      if (!w.socket.connected) {
+        this.forget(w);
+        continue;
+      }
+      const conn = connOf(w.socket);
+      const total = this.buffered(conn, w);
       if (total < w.lastTotal) w.lastProgress = now;
       w.lastTotal = total;
       if (total <= this.limits.softBytes) {
@@ -121,7 +157,8 @@ export class SlowClientGuard {
           void w.socket.leave(CONGESTED_ROOM);
         }
         for (const resolve of w.waiters.splice(0)) resolve();
-        this.hot.delete(w);
+        // Back to keeping up: nothing to remember until the next backlog.
+        if (conn.writeBuffer.length <= WATCH_QUEUE_PACKETS) this.watches.delete(conn);
       } else if (w.congested && now - w.lastProgress > this.limits.stallMs) {
         this.cutOff(w, total, "not reading");
       }
@@ -129,8 +166,7 @@ export class SlowClientGuard {
   }
 
   private forget(w: Watch): void {
-    this.watches.delete(w.socket.id);
-    this.hot.delete(w);
+    this.watches.delete(w.socket.conn);
     for (const resolve of w.waiters.splice(0)) resolve();
   }
 
@@ -138,7 +174,7 @@ export class SlowClientGuard {
     this.forget(w);
     this.cut++;
     this.log.warn({ socket: w.socket.id, board: w.socket.data.boardId, bytes, why }, "slow client cut off");
-    const transport = w.socket.conn.transport as unknown as { name: string; socket?: { terminate?: () => void } };
+    const transport = connOf(w.socket).transport;
     // A WebSocket close handshake would queue behind the backlog: drop the connection now.
     if (transport.name === "websocket" && transport.socket?.terminate) transport.socket.terminate();
     else w.socket.conn.close(true);
