@@ -8,8 +8,10 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { Server } from "socket.io";
-import { onEngineConnectionClosed } from "../../src/server/realtime/io-internals.js";
+import { Server, type Socket as ServerSocket } from "socket.io";
+import { onEngineConnectionClosed, sessionRelease } from "../../src/server/realtime/io-internals.js";
+import { createSocketServer } from "../../src/server/realtime/socket-server.js";
+import type { MeshServer } from "../../src/server/realtime/types.js";
 import { waitFor } from "../helpers/wait.js";
 
 interface Harness {
@@ -63,5 +65,108 @@ describe("onEngineConnectionClosed", () => {
   it("changes nothing when Engine.IO has no clients object", () => {
     expect(onEngineConnectionClosed({}, () => undefined)).toBe(false);
     expect(onEngineConnectionClosed({ clients: new Map() }, () => undefined)).toBe(false);
+  });
+});
+
+type Listener = ((...args: unknown[]) => unknown) & { listener?: unknown };
+interface Emitter {
+  rawListeners(event: string): Listener[];
+}
+/** What the tests read of a connection's objects (the pinned versions' fields). */
+interface Conn extends Emitter {
+  request: unknown;
+  cleanupFn: unknown[];
+  transport: Emitter & { name: string; socket: Emitter };
+}
+
+/** meshboard's Socket.IO server (its options) with sessionRelease, and the TCP sockets of its upgrades. */
+async function meshServer() {
+  const http = createServer();
+  const io = createSocketServer(http, { admission: { accepting: () => true, readOnly: () => false }, corsOrigins: [] });
+  const tcp: Emitter[] = [];
+  http.on("upgrade", (_req, socket) => tcp.push(socket as unknown as Emitter));
+  const release = sessionRelease(io);
+  const sockets: ServerSocket[] = [];
+  const received: unknown[][] = [];
+  const ended: string[] = [];
+  const startedOn: string[] = [];
+  io.on("connection", (socket) => {
+    startedOn.push(socket.conn.transport.name);
+    socket.onAny((...args: unknown[]) => received.push(args));
+    socket.onAnyOutgoing(() => undefined);
+    socket.on("disconnect", (reason) => ended.push(reason));
+    (socket as unknown as ServerSocket).on("hello", (x: unknown, ack: (y: unknown) => void) => ack({ echo: x }));
+    release(socket);
+    sockets.push(socket as unknown as ServerSocket);
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  open.push({ close: () => new Promise<void>((resolve) => (io as MeshServer).close(() => resolve())) });
+  return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, tcp, sockets, received, ended, startedOn };
+}
+
+const onceWrapped = (e: Emitter, event: string) => e.rawListeners(event).filter((l) => typeof l.listener === "function").length;
+
+describe("sessionRelease", () => {
+  it("releases what a started WebSocket session never reads, and the connection keeps working", async () => {
+    const m = await meshServer();
+    const c = client(m.url);
+    await waitFor(() => m.sockets.length === 1 && c.connected, { what: "session" });
+    const socket = m.sockets[0];
+    const conn = socket.conn as unknown as Conn;
+    const transport = conn.transport;
+    const ws = transport.socket;
+
+    // The upgrade request, and the response shim's close listener on the TCP socket (ws's own stays).
+    expect(conn.request).toBeNull();
+    expect(m.tcp).toHaveLength(1);
+    expect(m.tcp[0].rawListeners("close")).toHaveLength(1);
+    expect(m.tcp[0].rawListeners("close")[0].name).toBe("socketOnClose");
+    // The handshake keeps its address, nothing else that is per socket.
+    expect(socket.handshake.address).toMatch(/127\.0\.0\.1/);
+    expect(Object.keys(socket.handshake.headers)).toEqual([]);
+    expect(Object.keys(socket.handshake.query)).toEqual([]);
+    expect(Object.keys(socket.handshake.auth)).toEqual([]);
+    expect([socket.handshake.url, socket.handshake.time]).toEqual(["", ""]);
+    // Engine.IO's upgrade-time no-op error listener and the transport's headers listener.
+    expect(ws.rawListeners("error").map((l) => l.name)).not.toContain("onUpgradeError");
+    expect(ws.rawListeners("error")).toHaveLength(1);
+    expect(transport.rawListeners("headers")).toHaveLength(0);
+    // once() wrappers became plain listeners, the same number of them.
+    for (const [e, event, n] of [[conn, "close", 2], [transport, "close", 1], [transport, "error", 1], [ws, "close", 1]] as const) {
+      expect(e.rawListeners(event), `${event} listeners`).toHaveLength(n);
+      expect(onceWrapped(e, event), `${event} once() wrappers`).toBe(0);
+    }
+    // Compacted arrays still hold their listeners.
+    expect(conn.cleanupFn).toHaveLength(1);
+    expect(socket.listenersAny()).toHaveLength(1);
+    expect(socket.listenersAnyOutgoing()).toHaveLength(1);
+
+    // Events both ways, acks, then a clean close on both sides.
+    expect(await c.timeout(2_000).emitWithAck("hello", 42)).toEqual({ echo: 42 });
+    expect(m.received).toEqual([["hello", 42, expect.any(Function)]]);
+    c.close();
+    await waitFor(() => m.ended.length === 1 && m.io.engine.clientsCount === 0, { what: "server-side close" });
+    expect(m.ended).toEqual(["client namespace disconnect"]);
+  });
+
+  it("a transport that dies still ends the session (the unwrapped close listeners run)", async () => {
+    const m = await meshServer();
+    const c = client(m.url);
+    await waitFor(() => m.sockets.length === 1 && c.connected, { what: "session" });
+    (m.tcp[0] as unknown as { destroy(): void }).destroy();
+    await waitFor(() => m.ended.length === 1 && m.io.engine.clientsCount === 0, { what: "server-side close" });
+    expect(m.ended).toEqual(["transport close"]);
+  });
+
+  it("leaves a long-polling session working, through its upgrade to WebSocket", async () => {
+    const m = await meshServer();
+    const c = client(m.url, ["polling", "websocket"]);
+    await waitFor(() => m.sockets.length === 1 && c.connected, { what: "session" });
+    expect(m.startedOn).toEqual(["polling"]);
+    expect(m.sockets[0].conn.request).toBeNull();
+    await waitFor(() => m.sockets[0].conn.transport.name === "websocket", { what: "upgrade" });
+    expect(await c.timeout(2_000).emitWithAck("hello", "after upgrade")).toEqual({ echo: "after upgrade" });
+    c.close();
+    await waitFor(() => m.ended.length === 1 && m.io.engine.clientsCount === 0, { what: "server-side close" });
   });
 });

@@ -7,6 +7,8 @@
  * taking effect after an upgrade.
  */
 
+import { ServerResponse } from "node:http";
+
 /** Engine.IO's server as far as these adjustments read it. */
 interface EngineServer {
   /** Documented in Engine.IO's README ("hash of connected clients by id"), `protected` in its typings. */
@@ -35,4 +37,174 @@ export function onEngineConnectionClosed(engine: object, closed: (id: string) =>
     },
   });
   return true;
+}
+
+/** Node's EventEmitter, as far as these adjustments use it (all documented). */
+interface Emitter {
+  rawListeners(event: string): Array<Listener>;
+  listeners(event: string): Array<(...args: never[]) => unknown>;
+  on(event: string, listener: (...args: never[]) => unknown): unknown;
+  prependListener(event: string, listener: (...args: never[]) => unknown): unknown;
+  removeListener(event: string, listener: (...args: never[]) => unknown): unknown;
+  eventNames?(): Array<string | symbol>;
+}
+/** A raw listener: once() wraps the listener and exposes it as `.listener` (documented with rawListeners). */
+type Listener = ((...args: never[]) => unknown) & { listener?: (...args: never[]) => unknown };
+
+const isEmitter = (x: unknown): x is Emitter =>
+  typeof x === "object" && x !== null && typeof (x as Emitter).rawListeners === "function" && typeof (x as Emitter).prependListener === "function";
+
+/** What a connection's objects look like in the pinned versions, every field optional (feature detection). */
+interface Connection {
+  request?: object | null;
+  cleanupFn?: unknown;
+  transport?: { name?: string; socket?: unknown } & Partial<Emitter>;
+}
+interface SocketIOSocket {
+  conn: Connection;
+  client?: { decoder?: { _callbacks?: Record<string, unknown> } };
+  handshake: { headers: object; query: object; auth: object; time: string; url: string };
+  _anyListeners?: unknown;
+  _anyOutgoingListeners?: unknown;
+}
+
+/** Shared by every released handshake: nothing reads these once the session has started. */
+const RELEASED = Object.freeze({ __proto__: null }) as object;
+
+/**
+ * Replaces an array property by an exact copy. V8 gives an array that grew by
+ * push() 17 slots (152 bytes) whatever its length; these arrays hold one or two
+ * listeners and are never pushed to again in a session's life.
+ */
+function compact(holder: object | undefined, key: string): void {
+  const h = holder as Record<string, unknown> | undefined;
+  const a = h?.[key];
+  if (Array.isArray(a)) h![key] = a.slice();
+}
+
+/**
+ * Turns an emitter's once() listeners for `event` into plain ones, in place and
+ * in order: each once() costs a wrapper, its state and a bound function (~150
+ * bytes) for as long as the event has not fired. Only for events an object
+ * emits at most once in its life (a close), with at most two listeners (a
+ * third would make Node grow the listener array to 19 slots).
+ */
+function unwrapOnce(emitter: unknown, event: string): void {
+  if (!isEmitter(emitter)) return;
+  const raw = emitter.rawListeners(event);
+  if (raw.length > 2 || !raw.some((l) => typeof l.listener === "function")) return;
+  for (const l of raw) emitter.removeListener(event, l);
+  for (const l of raw) emitter.on(event, typeof l.listener === "function" ? l.listener : l);
+}
+
+/**
+ * Re-registers every listener of an emitter, in order, from a fresh listener
+ * table: Node replaces an emitter's table when its last listener goes, and a
+ * table that once held six events keeps room for sixteen (448 bytes) after one
+ * is removed; rebuilt with five it takes 256. `drop` events lose their
+ * listeners, `unwrap` events get their once() wrappers unwrapped (see
+ * unwrapOnce for when that is sound). Skipped if any event has more than two
+ * listeners or the emitter watches its own listeners.
+ */
+function rebuildListeners(emitter: unknown, { drop, unwrap }: { drop: string[]; unwrap: string[] }): void {
+  if (!isEmitter(emitter) || typeof emitter.eventNames !== "function") return;
+  const events = emitter.eventNames();
+  if (events.includes("newListener") || events.includes("removeListener")) return;
+  const saved = events.map((event) => [event, emitter.rawListeners(event as string)] as const);
+  if (saved.some(([, ls]) => ls.length > 2)) return;
+  for (const [event, ls] of saved) for (const l of ls) emitter.removeListener(event as string, l);
+  for (const [event, ls] of saved) {
+    if (typeof event === "string" && drop.includes(event)) continue;
+    const plain = typeof event === "string" && unwrap.includes(event);
+    for (const l of ls) emitter.on(event as string, plain && typeof l.listener === "function" ? l.listener : l);
+  }
+}
+
+/** Removes an emitter's listeners for `event` that satisfy `which`. */
+function removeListeners(emitter: unknown, event: string, which: (l: Listener) => boolean): void {
+  if (!isEmitter(emitter)) return;
+  for (const l of emitter.rawListeners(event)) if (which(l)) emitter.removeListener(event, l);
+}
+
+/**
+ * What a started session no longer needs from Socket.IO, Engine.IO and ws.
+ * Installs what it needs to see upgrades (an Engine.IO middleware and an
+ * `upgrade` listener ahead of Engine.IO's) and returns the function to call once
+ * per socket, after its session has started. Per socket it releases:
+ *
+ * - the HTTP request, kept by Engine.IO for the connection's life, and for a
+ *   WebSocket upgrade the response shim it hands to middlewares with the
+ *   `close` listener that shim put on the TCP socket (which kept it alive);
+ * - the handshake's headers, query, auth, url and time string (socket.handshake
+ *   keeps `address`, `issued`, `secure`, `xdomain`): handshake.ts reads them
+ *   before the session starts, the guards take the address from the Engine.IO
+ *   connection, and the Admin UI (production mode) does not read them;
+ * - the no-op `error` listener Engine.IO leaves on the WebSocket
+ *   (`onUpgradeError`, superseded by the transport's own once the connection is
+ *   set up) and the `headers` listener on a WebSocket transport (only polling
+ *   transports emit `headers`), whose listener table is then rebuilt smaller;
+ * - once() wrappers of the close listeners of the connection, its WebSocket
+ *   transport and the WebSocket (each emitted once), and of the transport's
+ *   `error` listener (Engine.IO closes the connection on the first one);
+ * - the spare capacity of arrays that got one listener by push(): the socket's
+ *   onAny / onAnyOutgoing lists, the parser's `decoded` listeners and the
+ *   connection's transport clean-up list (refilled by push() only on an upgrade).
+ *
+ * Together ~1.9 KB of heap per idle WebSocket (BENCHMARKS.md).
+ */
+export function sessionRelease(io: { engine: unknown; httpServer?: unknown }): (socket: object) => void {
+  /** Per upgrading TCP socket, its close listeners before Engine.IO saw it. */
+  const closeListenersBefore = new WeakMap<object, Listener[]>();
+  /** Per upgrade request, the response shim and the close listener it added to the TCP socket. */
+  const shims = new WeakMap<object, { shim: { req: unknown; socket?: unknown }; onClose: Listener | undefined }>();
+  const http = io.httpServer;
+  if (isEmitter(http)) {
+    http.prependListener("upgrade", ((_req: unknown, socket: unknown) => {
+      if (isEmitter(socket)) closeListenersBefore.set(socket, socket.rawListeners("close"));
+    }) as never);
+  }
+  const engine = io.engine as { use?: (fn: (req: object, res: object, next: () => void) => void) => void };
+  engine.use?.((req, res, next) => {
+    // A WebSocket upgrade's response is Engine.IO's shim (not an http.ServerResponse), holding req and the TCP socket.
+    if (!(res instanceof ServerResponse) && "req" in res) {
+      const shim = res as { req: unknown; socket?: unknown };
+      const tcp = shim.socket;
+      const before = isEmitter(tcp) ? closeListenersBefore.get(tcp) : undefined;
+      // What the shim's constructor added: one once("close") re-emitting on the shim.
+      const added = before && isEmitter(tcp) ? tcp.rawListeners("close").filter((l) => !before.includes(l)) : [];
+      shims.set(req, { shim, onClose: added.length === 1 ? added[0] : undefined });
+    }
+    next();
+  });
+
+  return (s) => {
+    const socket = s as SocketIOSocket;
+    const conn = socket.conn;
+    const upgrade = conn.request ? shims.get(conn.request) : undefined;
+    if (upgrade) {
+      upgrade.shim.req = null;
+      if (upgrade.onClose && isEmitter(upgrade.shim.socket)) upgrade.shim.socket.removeListener("close", upgrade.onClose);
+    }
+    if ("request" in conn) conn.request = null;
+
+    const h = socket.handshake;
+    h.headers = RELEASED;
+    h.query = RELEASED;
+    h.auth = RELEASED;
+    h.url = "";
+    h.time = "";
+
+    unwrapOnce(conn, "close");
+    const transport = conn.transport;
+    if (transport?.name === "websocket") {
+      const ws = transport.socket;
+      removeListeners(ws, "error", (l) => l.name === "onUpgradeError");
+      unwrapOnce(ws, "close");
+      rebuildListeners(transport, { drop: ["headers"], unwrap: ["close", "error"] });
+      compact(conn, "cleanupFn");
+    }
+    compact(socket, "_anyListeners");
+    compact(socket, "_anyOutgoingListeners");
+    compact(socket.client?.decoder?._callbacks, "$decoded");
+  };
 }

@@ -1,5 +1,5 @@
 /** The Socket.IO server: options, admission and sessions. */
-import { ServerResponse, type Server as HttpServer } from "node:http";
+import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/constants.js";
 import { ERROR_CODES, LIMITS, type ErrorCode } from "../../shared/protocol.js";
@@ -7,6 +7,7 @@ import { allowRequest, handshakeMiddleware, type Admission } from "./handshake.j
 import { DraftBatcher, deliverDrafts, type InkSettings } from "./draft-batcher.js";
 import { PRESENCE_FLUSH_MS, PresenceCoalescer, PresenceFeed, deliverPresence } from "./presence-feed.js";
 import type { PresenceRegistry } from "./presence.js";
+import { sessionRelease } from "./io-internals.js";
 import { createSessions, type SessionDeps } from "./session.js";
 import type { MeshServer, MeshSocket } from "./types.js";
 
@@ -64,7 +65,8 @@ export function attachSessions(
       next(err);
     }),
   );
-  const release = releaseRequests(io);
+  // What Socket.IO, Engine.IO and ws keep per connection that a started session never reads (io-internals.ts).
+  const release = sessionRelease(io);
   const startSession = createSessions({ ...deps, io, drafts, presence, ink: { periodMs: ink.tickMs } });
   io.on("connection", (socket) => {
     startSession(socket);
@@ -81,25 +83,4 @@ function noteRefusal(socket: MeshSocket, err: Error, deps: Pick<SessionDeps, "lo
   // Refusals while starting or draining are expected (clients retry elsewhere).
   const level = code === "storage_unavailable" ? "debug" : "info";
   deps.log[level]({ socket: socket.id, board: isValidBoardId(board) ? board : undefined, code }, "handshake refused");
-}
-
-/**
- * Once a session has started nothing reads its HTTP request again (the handshake
- * keeps the headers, address and query that sessions use), yet Engine.IO keeps it
- * for the connection's life, and for a WebSocket upgrade so does the response
- * shim it hands to middlewares. Dropping both saves about a kilobyte of heap per
- * socket (measured in BENCHMARKS.md), more with a browser's headers.
- */
-function releaseRequests(io: MeshServer): (socket: MeshSocket) => void {
-  const shims = new WeakMap<object, { req: unknown }>();
-  io.engine.use((req: object, res: object, next: () => void) => {
-    if (!(res instanceof ServerResponse) && "req" in res) shims.set(req, res as { req: unknown });
-    next();
-  });
-  return (socket) => {
-    const conn = socket.conn as unknown as { request: object | null };
-    const shim = conn.request ? shims.get(conn.request) : undefined;
-    if (shim) shim.req = null;
-    conn.request = null;
-  };
 }
