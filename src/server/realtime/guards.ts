@@ -55,7 +55,8 @@ export class NodeGuards {
     private readonly opts: GuardOptions,
     private readonly log: Logger,
   ) {
-    this.limiter = new RateLimiter(opts.rates);
+    // A disconnected socket's buckets are dropped at the next sweep (the limiter holds sockets for at most a second).
+    this.limiter = new RateLimiter(opts.rates, { alive: (socket) => (socket as MeshSocket).connected });
     this.slowClients = new SlowClientGuard(opts.slowClients, log);
   }
 

@@ -89,36 +89,71 @@ function bucketsFor(rates: Record<RateClass, Rate | null>, now: () => number): B
 /** What the limiter decided about one event. */
 export type Verdict = "ok" | "rate_limited" | "flood";
 
-/** Sockets and addresses are tracked per node; nothing is shared through Redis. */
+/** Where a socket's state keeps its buckets: [last refill, flood, op, live, control] (tokens). */
+const LAST = 0;
+const FLOOD = 1;
+const SLOT: Record<RateClass, number> = { op: 2, live: 3, control: 4 };
+
+/** How often sockets whose buckets are full again (or that are gone) are forgotten. */
+const SOCKET_SWEEP_MS = 1_000;
+/** Addresses are swept every this many socket sweeps. */
+const ADDRESS_SWEEPS = 30;
+
+export interface RateLimiterOptions {
+  now?: () => number;
+  /** Most addresses remembered at once; past it, the oldest are forgotten. */
+  maxAddresses?: number;
+  /** False once a socket is gone: its state is dropped at the next sweep (default: kept until its buckets are full). */
+  alive?: (socket: object) => boolean;
+}
+
+/**
+ * Sockets and addresses are tracked per node; nothing is shared through Redis.
+ *
+ * A socket's buckets are five numbers in one array (one refill time for all
+ * its classes), made on its first event and forgotten within a second of being
+ * full again: an idle socket costs the limiter nothing.
+ */
 export class RateLimiter {
-  private readonly sockets = new WeakMap<object, { buckets: Buckets; flood?: TokenBucket }>();
+  private readonly sockets = new Map<object, number[]>();
   private readonly addresses = new Map<string, Buckets>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly now: () => number;
+  private readonly maxAddresses: number;
+  private readonly alive: (socket: object) => boolean;
+  /** Socket bucket rates by slot (undefined: unlimited). */
+  private readonly rates: Array<Rate | null | undefined>;
+  private sweeps = 0;
 
   constructor(
     private readonly limits: RateLimits,
-    private readonly now: () => number = performance.now.bind(performance),
-    /** Most addresses remembered at once; past it, the oldest are forgotten. */
-    private readonly maxAddresses = 100_000,
+    options: RateLimiterOptions = {},
   ) {
-    // Addresses whose buckets are full again hold no information: forget them.
-    this.sweeper = setInterval(() => this.sweep(), 30_000);
+    this.now = options.now ?? performance.now.bind(performance);
+    this.maxAddresses = options.maxAddresses ?? 100_000;
+    this.alive = options.alive ?? (() => true);
+    this.rates = [undefined, limits.flood, limits.socket.op, limits.socket.live, limits.socket.control];
+    // Buckets full again hold no information: forget them.
+    this.sweeper = setInterval(() => this.sweep(), SOCKET_SWEEP_MS);
     this.sweeper.unref();
   }
 
   /** Judges one inbound event of `socket` (any object identifying it) from `address`. */
   check(socket: object, address: string, event: string): Verdict {
+    const t = this.now();
     let s = this.sockets.get(socket);
-    if (!s) {
-      s = {
-        buckets: bucketsFor(this.limits.socket, this.now),
-        flood: this.limits.flood ? new TokenBucket(this.limits.flood, this.now) : undefined,
-      };
-      this.sockets.set(socket, s);
+    if (s) this.refill(s, t);
+    else this.sockets.set(socket, (s = this.full(t)));
+    if (this.rates[FLOOD]) {
+      if (s[FLOOD] < 1) return "flood";
+      s[FLOOD] -= 1;
     }
-    if (s.flood && !s.flood.take()) return "flood";
     const c = rateClassOf(event);
-    if (s.buckets[c] && !s.buckets[c].take()) return "rate_limited";
+    const slot = SLOT[c];
+    if (this.rates[slot]) {
+      if (s[slot] < 1) return "rate_limited";
+      s[slot] -= 1;
+    }
     const a = this.addressBuckets(address);
     if (a[c] && !a[c].take()) return "rate_limited";
     return "ok";
@@ -126,6 +161,26 @@ export class RateLimiter {
 
   close(): void {
     clearInterval(this.sweeper);
+  }
+
+  /** A socket's state with every bucket at its burst (unlimited classes: 0, never read). */
+  private full(t: number): number[] {
+    const r = this.rates;
+    return [t, r[1]?.burst ?? 0, r[2]?.burst ?? 0, r[3]?.burst ?? 0, r[4]?.burst ?? 0];
+  }
+
+  /** Refills every bucket of a socket up to `t`; true when all are full. */
+  private refill(s: number[], t: number): boolean {
+    const seconds = (t - s[LAST]) / 1000;
+    s[LAST] = t;
+    let full = true;
+    for (let i = FLOOD; i < s.length; i++) {
+      const rate = this.rates[i];
+      if (!rate) continue;
+      s[i] = Math.min(rate.burst, s[i] + seconds * rate.perSecond);
+      if (s[i] < rate.burst) full = false;
+    }
+    return full;
   }
 
   private addressBuckets(address: string): Buckets {
@@ -143,10 +198,19 @@ export class RateLimiter {
     return this.addresses.size;
   }
 
+  /** Sockets currently remembered (for tests). */
+  get trackedSockets(): number {
+    return this.sockets.size;
+  }
+
   sweep(): void {
+    const t = this.now();
+    for (const [socket, s] of this.sockets) {
+      if (!this.alive(socket) || this.refill(s, t)) this.sockets.delete(socket);
+    }
+    if (++this.sweeps % ADDRESS_SWEEPS !== 0) return;
     for (const [address, buckets] of this.addresses) {
       if (Object.values(buckets).every((b) => b.full())) this.addresses.delete(address);
     }
   }
 }
-
