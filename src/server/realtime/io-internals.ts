@@ -170,6 +170,7 @@ export function sessionRelease(io: { engine: unknown; httpServer?: unknown }): (
       const shim = res as { req: unknown; socket?: unknown };
       const tcp = shim.socket;
       const before = isEmitter(tcp) ? closeListenersBefore.get(tcp) : undefined;
+      if (before) closeListenersBefore.delete(tcp as object);
       // What the shim's constructor added: one once("close") re-emitting on the shim.
       const added = before && isEmitter(tcp) ? tcp.rawListeners("close").filter((l) => !before.includes(l)) : [];
       shims.set(req, { shim, onClose: added.length === 1 ? added[0] : undefined });
