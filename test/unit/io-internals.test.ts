@@ -7,9 +7,10 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
+import { WebSocket } from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { Server, type Socket as ServerSocket } from "socket.io";
-import { onEngineConnectionClosed, sessionRelease } from "../../src/server/realtime/io-internals.js";
+import { LazyAcks, onEngineConnectionClosed, sessionRelease } from "../../src/server/realtime/io-internals.js";
 import { createSocketServer } from "../../src/server/realtime/socket-server.js";
 import type { MeshServer } from "../../src/server/realtime/types.js";
 import { waitFor } from "../helpers/wait.js";
@@ -168,5 +169,84 @@ describe("sessionRelease", () => {
     expect(await c.timeout(2_000).emitWithAck("hello", "after upgrade")).toEqual({ echo: "after upgrade" });
     c.close();
     await waitFor(() => m.ended.length === 1 && m.io.engine.clientsCount === 0, { what: "server-side close" });
+  });
+});
+
+/** A bare WebSocket speaking Engine.IO 4 / Socket.IO 5 by hand, to send frames the way we want. */
+async function rawSocketIO(url: string): Promise<{ ws: WebSocket; next(): Promise<string> }> {
+  const ws = new WebSocket(`${url.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
+  open.push({ close: () => ws.close() });
+  const queue: string[] = [];
+  const waiting: Array<(m: string) => void> = [];
+  ws.on("message", (data) => {
+    const m = String(data);
+    if (m === "2") return void ws.send("3"); // heartbeat
+    const w = waiting.shift();
+    if (w) w(m);
+    else queue.push(m);
+  });
+  const next = () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise<string>((resolve) => waiting.push(resolve)));
+  await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+  expect(await next()).toMatch(/^0\{/); // Engine.IO open
+  ws.send("40");
+  expect(await next()).toMatch(/^40\{/); // Socket.IO connect
+  return { ws, next };
+}
+
+describe("sessionRelease, under the frames", () => {
+  it("drops the last frame's mask after every message, and masked frames still decode: fragmented, batched, and larger than a TCP read", async () => {
+    const m = await meshServer();
+    const { ws, next } = await rawSocketIO(m.url);
+    await waitFor(() => m.sockets.length === 1, { what: "session" });
+    const receiver = (m.sockets[0].conn as unknown as { transport: { socket: { _receiver: { _mask?: unknown } } } }).transport.socket._receiver;
+    expect("_mask" in receiver).toBe(true);
+    expect(receiver._mask).toBeUndefined();
+
+    // One message in three fragments.
+    ws.send('421["hel', { fin: false });
+    ws.send('lo","frag', { fin: false });
+    ws.send('mented"]', { fin: true });
+    expect(await next()).toBe('431[{"echo":"fragmented"}]');
+    expect(receiver._mask).toBeUndefined();
+    // Several messages in one write, then one spread over many TCP reads.
+    for (let i = 0; i < 5; i++) ws.send(`42${2 + i}["hello",${i}]`);
+    for (let i = 0; i < 5; i++) expect(await next()).toBe(`43${2 + i}[{"echo":${i}}]`);
+    const big = "x".repeat(200_000);
+    ws.send(`427["hello","${big}"]`);
+    expect(await next()).toBe(`437[{"echo":"${big}"}]`);
+    expect(receiver._mask).toBeUndefined();
+    expect(m.received.map((r) => r[1])).toEqual(["fragmented", 0, 1, 2, 3, 4, big]);
+  });
+});
+
+describe("LazyAcks", () => {
+  it("is empty until an emit with an acknowledgement, then behaves as the Map it stands for", () => {
+    const acks = new LazyAcks<string>();
+    expect([acks.size, acks.get(1), acks.has(1), acks.delete(1), [...acks]]).toEqual([0, undefined, false, false, []]);
+    acks.set(1, "a").set(2, "b");
+    expect([acks.size, acks.get(2), [...acks.keys()], [...acks.values()]]).toEqual([2, "b", [1, 2], ["a", "b"]]);
+    const seen: Array<[number, string]> = [];
+    acks.forEach((v, k) => seen.push([k, v]));
+    expect(seen).toEqual([...acks.entries()]);
+    expect(acks.delete(1)).toBe(true);
+    acks.clear();
+    expect(acks.size).toBe(0);
+  });
+
+  it("replaces a started socket's acks, and the server's emits with acknowledgements still get theirs", async () => {
+    const m = await meshServer();
+    const c = client(m.url);
+    c.on("ask", (x: number, ack: (y: number) => void) => ack(x * 2));
+    c.on("silent", () => undefined);
+    await waitFor(() => m.sockets.length === 1 && c.connected, { what: "session" });
+    const socket = m.sockets[0];
+    const acks = () => (socket as unknown as { acks: unknown }).acks;
+    expect(acks()).toBeInstanceOf(LazyAcks);
+    // One socket, with and without a timeout; a broadcast (the adapter's own ack path); a timeout that fires.
+    expect(await socket.emitWithAck("ask", 1)).toBe(2);
+    expect(await socket.timeout(2_000).emitWithAck("ask", 2)).toBe(4);
+    expect(await (m.io as unknown as Server).timeout(2_000).emitWithAck("ask", 3)).toEqual([6]);
+    await expect(socket.timeout(50).emitWithAck("silent")).rejects.toThrow(/timed out/);
+    expect((acks() as LazyAcks).size).toBe(0);
   });
 });
