@@ -223,7 +223,7 @@ function removeListeners(emitter: unknown, event: string, which: (l: Listener) =
  *   onAny / onAnyOutgoing lists, the parser's `decoded` listeners and the
  *   connection's transport clean-up list (refilled by push() only on an upgrade).
  *
- * Together ~1.9 KB of heap per idle WebSocket (BENCHMARKS.md).
+ * Together ~3 KB of heap per idle WebSocket (BENCHMARKS.md).
  */
 export function sessionRelease(io: { engine: unknown; httpServer?: unknown }): (socket: object) => void {
   /** Per upgrading TCP socket, its close listeners before Engine.IO saw it. */
