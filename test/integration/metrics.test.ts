@@ -53,7 +53,7 @@ describe("GET /metrics", () => {
     const series = (name: string, labels = "") => `${name}{${labels}${labels ? "," : ""}node="${node}"}`;
     const before = await scrape(server.url);
     expect(before.get(series("meshboard_connected_sockets"))).toBe(0);
-    expect(before.get(series("meshboard_node_info", 'mode="embedded",protocol="1"'))).toBe(1);
+    expect(before.get(series("meshboard_node_info", `mode="embedded",protocol="${PROTOCOL_VERSION}"`))).toBe(1);
 
     const boardA = newId();
     const a1 = await connect(server.url, boardA, { token: SECRET });
@@ -184,7 +184,7 @@ describe("GET /metrics in cluster mode", () => {
       const metric = async (n: ServerProcess, name: string, labels = "") =>
         (await scrape(n.url)).get(`${name}{${labels}${labels ? "," : ""}node="${n.nodeId}"}`);
       expect(await metric(n1, "meshboard_redis_connected")).toBe(1);
-      expect(await metric(n1, "meshboard_node_info", 'mode="cluster",protocol="1"')).toBe(1);
+      expect(await metric(n1, "meshboard_node_info", `mode="cluster",protocol="${PROTOCOL_VERSION}"`)).toBe(1);
 
       const board = newId();
       const drawer = await connect(n1.url, board, { transports: ["websocket"] });

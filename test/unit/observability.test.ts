@@ -1,4 +1,5 @@
 /** Node metrics (registry, tallies, adapter wrapping) and log redaction, without a server. */
+import { PROTOCOL_VERSION } from "../../src/shared/protocol.js";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { countAdapterTraffic } from "../../src/server/observability/adapter-traffic.js";
@@ -68,7 +69,7 @@ describe("NodeMetrics", () => {
     expect(s.get('meshboard_adapter_messages_total{direction="publish",node="node-7"}')).toBe(1);
     expect(s.get('meshboard_adapter_messages_total{direction="receive",node="node-7"}')).toBe(0);
     expect(s.get('meshboard_redis_connected{node="node-7"}')).toBe(1);
-    expect(s.get('meshboard_node_info{mode="cluster",protocol="1",node="node-7"}')).toBe(1);
+    expect(s.get(`meshboard_node_info{mode="cluster",protocol="${PROTOCOL_VERSION}",node="node-7"}`)).toBe(1);
     expect(s.get('meshboard_process_cpu_user_seconds_total{node="node-7"}')).toBeGreaterThanOrEqual(0);
     // Every series is meshboard_* and names its node.
     for (const key of s.keys()) {
