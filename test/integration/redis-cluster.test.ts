@@ -22,10 +22,22 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+/** Board ids whose hash slots (keys are tagged `{board}`) fall `n` in each master's range (0-5460, 5461-10922, 10923-16383). */
+async function boardsPerThird(n: number): Promise<string[]> {
+  const thirds: string[][] = [[], [], []];
+  while (thirds.some((t) => t.length < n)) {
+    const id = newId();
+    const slot = Number((await run("redis-cli", ["-p", String(redis.masters[0].port), "cluster", "keyslot", id])).stdout.trim());
+    const third = thirds[slot < 5_461 ? 0 : slot < 10_923 ? 1 : 2];
+    if (third.length < n) third.push(id);
+  }
+  return thirds.flat();
+}
+
 describe("Redis Cluster", () => {
   it("sequences, fans out across nodes and serves late joiners for boards spread over every shard", async () => {
-    // Enough boards that their hash slots land on all three masters.
-    const boards = Array.from({ length: 12 }, () => newId());
+    // Four boards in each third of the hash slots (how redis-cli --cluster create splits them over three masters).
+    const boards = await boardsPerThird(4);
     for (const board of boards) {
       const a = await clients.join(nodes[0].url, board);
       const b = await clients.join(nodes[1].url, board);
