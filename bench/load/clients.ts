@@ -85,7 +85,10 @@ function meshboardClient(
     forceNew: true,
     ...(plan.parser === "msgpack" ? { parser: msgpackParser } : {}),
   });
-  const onDraft = (d: PeerDraft) => rx.points(d.points.length / 2, d.t ?? NaN, stepMs);
+  let sessionId = "";
+  socket.on("welcome" as never, ((w: Welcome) => (sessionId = w.sessionId)) as never);
+  // A busy board's batch may hold the drawer's own drafts: those are not deliveries.
+  const onDraft = (d: PeerDraft) => d.sessionId !== sessionId && rx.points(d.points.length / 2, d.t ?? NaN, stepMs);
   socket.on("draft" as never, ((d: PeerDraft) => {
     rx.frame();
     onDraft(d);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PeerDraft } from "../../src/shared/protocol.js";
-import { DraftBatcher, deliverDrafts, type DraftFlush } from "../../src/server/realtime/draft-batcher.js";
+import { DraftBatcher, SENDERS_APART, deliverDrafts, type DraftFlush } from "../../src/server/realtime/draft-batcher.js";
 import { CONGESTED_ROOM } from "../../src/server/realtime/slow-clients.js";
 import type { MeshServer, MeshSocket } from "../../src/server/realtime/types.js";
 
@@ -157,6 +157,14 @@ describe("deliverDrafts", () => {
       // Bob is congested: he goes without.
       { to: "sa", except: [], event: "draft", payload: b1 },
     ]);
+  });
+
+  it("batch with more senders than SENDERS_APART: one `drafts` to the whole room, senders included", () => {
+    const { io, emitted, socket } = fakeIo();
+    const names = Array.from({ length: SENDERS_APART + 1 }, (_, i) => `s${i}`);
+    const drafts = names.map((n) => draft(n, 0, [1, 1]));
+    deliverDrafts(io, { boardId: "b1", drafts, senders: new Map(names.map((n) => [n, socket(`sock-${n}`)])) }, "batch");
+    expect(emitted).toEqual([{ to: "board:b1", except: [CONGESTED_ROOM], event: "drafts", payload: drafts }]);
   });
 
   it("batch of one is a plain `draft`", () => {

@@ -121,7 +121,8 @@ export class BoardSession {
 
   /** Queues a durable op (rendered optimistically by the caller's next frame). */
   submit(op: BoardOp): void {
-    // Ink still waiting for its tick goes first: peers then see a stroke's last points before its `add`.
+    // Ink still waiting for its tick leaves now rather than after the stroke's `add`
+    // (peers ignore drafts of items they have, whichever arrives first).
     this.ink.flush();
     this.outbox.push(op);
   }
@@ -153,9 +154,10 @@ export class BoardSession {
     const s = this.socket;
     s.on("welcome", (w) => this.onWelcome(w));
     s.on("ops", (batch) => this.sequencer.receive(batch));
-    s.on("draft", (d) => this.listener.draft(d));
+    // A busy board's batch may hold this session's own drafts: they are drawn already.
+    s.on("draft", (d) => d.sessionId !== this.sessionId && this.listener.draft(d));
     s.on("drafts", (batch) => {
-      for (const d of batch) this.listener.draft(d);
+      for (const d of batch) if (d.sessionId !== this.sessionId) this.listener.draft(d);
     });
     s.on("cursor", (c) => this.listener.cursor(c));
     // The whole list once per connection, then deltas (held until the list has come).

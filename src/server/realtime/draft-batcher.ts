@@ -53,6 +53,8 @@ export interface DraftBatcherOptions<S> {
 interface Pending<S> {
   drafts: PeerDraft[];
   senders: Map<string, S>;
+  /** Per session, the index of its last draft in `drafts`. */
+  last: Map<string, number>;
 }
 
 export class DraftBatcher<S> {
@@ -92,7 +94,7 @@ export class DraftBatcher<S> {
     }
     let pending = this.boards.get(boardId);
     if (!pending) {
-      pending = { drafts: [], senders: new Map() };
+      pending = { drafts: [], senders: new Map(), last: new Map() };
       this.boards.set(boardId, pending);
       this.timer ??= this.setTimer(() => {
         this.timer = undefined;
@@ -100,16 +102,17 @@ export class DraftBatcher<S> {
       }, this.delay());
     }
     pending.senders.set(draft.sessionId, sender);
-    const previous = lastOf(pending.drafts, draft.sessionId);
-    if (previous && continuesDraft(previous.draft, draft)) {
+    const index = pending.last.get(draft.sessionId);
+    const previous = index === undefined ? undefined : pending.drafts[index];
+    if (previous && continuesDraft(previous, draft)) {
       // Copy on first merge: the caller's object may be shared.
-      const merged = previous.merged ? previous.draft : { ...previous.draft, points: [...previous.draft.points] };
+      const merged = mergedDrafts.has(previous) ? previous : { ...previous, points: [...previous.points] };
       for (const v of draft.points) merged.points.push(v);
-      pending.drafts[previous.index] = merged;
+      pending.drafts[index!] = merged;
       mergedDrafts.add(merged);
       return;
     }
-    pending.drafts.push(draft);
+    pending.last.set(draft.sessionId, pending.drafts.push(draft) - 1);
   }
 
   /** Delivers every board's waiting drafts now (the timer does; so may a shutdown). */
@@ -127,13 +130,6 @@ export class DraftBatcher<S> {
 /** Drafts created by merging (owned by the batcher, safe to extend). */
 const mergedDrafts = new WeakSet<PeerDraft>();
 
-function lastOf(drafts: PeerDraft[], sessionId: string): { draft: PeerDraft; index: number; merged: boolean } | null {
-  for (let i = drafts.length - 1; i >= 0; i--) {
-    if (drafts[i].sessionId === sessionId) return { draft: drafts[i], index: i, merged: mergedDrafts.has(drafts[i]) };
-  }
-  return null;
-}
-
 /**
  * How a flush reaches the board:
  * - "per-draft": each (merged) draft is one `draft` event to everyone but its
@@ -141,9 +137,14 @@ function lastOf(drafts: PeerDraft[], sessionId: string): { draft: PeerDraft; ind
  *   as one message per flush;
  * - "batch": everyone but the senders gets the whole batch as one `drafts`
  *   event (one message per flush whatever the number of drawers), each sender
- *   gets the others' drafts; needs clients that listen to `drafts`.
+ *   gets the others' drafts; needs clients that listen to `drafts`. A flush
+ *   with more than SENDERS_APART senders goes to the whole room as it is (one
+ *   encoding, not one per sender), and senders drop their own drafts.
  */
 export type DraftDelivery = "per-draft" | "batch";
+
+/** Up to this many senders in a flush, each gets a copy without its own drafts. */
+export const SENDERS_APART = 4;
 
 /**
  * Sends a flush to the board's room (serialised once per emit, and once per node
@@ -163,6 +164,10 @@ export function deliverDrafts(
       // Ephemeral: a client that cannot keep up (congested) goes without.
       fanout.to(room).except(sender ? [CONGESTED_ROOM, sender.id] : CONGESTED_ROOM).emit("draft", d);
     }
+    return;
+  }
+  if (senders.size > SENDERS_APART) {
+    fanout.to(room).except(CONGESTED_ROOM).emit("drafts", drafts);
     return;
   }
   const exceptIds: string[] = [CONGESTED_ROOM];
