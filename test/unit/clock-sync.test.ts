@@ -41,6 +41,17 @@ describe("ClockSync", () => {
     sync.stop();
   });
 
+  it("takes a refused ask (an answer without a time) for no reading", async () => {
+    const seen: ClockReading[] = [];
+    // What `r.now` is when the ack carries `{ ok: false, error }`.
+    const refused = () => Promise.resolve({ sentAt: 0, serverNow: ({ ok: false } as unknown as { now: number }).now, receivedAt: 4 });
+    const sync = new ClockSync(refused, (r) => seen.push(r));
+    sync.start();
+    await vi.advanceTimersByTimeAsync(CLOCK_SCHEDULE_MS.at(-1)! + 1);
+    expect(seen).toEqual([]);
+    sync.stop();
+  });
+
   it("stops asking when stopped, and ignores an answer that comes after", async () => {
     let answer: (v: { sentAt: number; serverNow: number; receivedAt: number }) => void = () => undefined;
     const asked = vi.fn(() => new Promise<{ sentAt: number; serverNow: number; receivedAt: number }>((r) => (answer = r)));

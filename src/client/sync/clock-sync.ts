@@ -58,6 +58,8 @@ export class ClockSync {
   }
 
   private add(reading: ClockReading): void {
+    // A refused ask (rate limited) answers without a time: not a reading.
+    if (!Number.isFinite(reading.offsetMs) || !Number.isFinite(reading.tripMs)) return;
     this.readings.push(reading);
     if (this.readings.length > KEPT) this.readings.shift();
     const best = this.readings.reduce((a, b) => (b.tripMs < a.tripMs ? b : a));
