@@ -7,7 +7,8 @@ export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /**
  * `auth` is a function so every reconnect sends the current lastSeq and name.
- * Default transports: long-polling first, then the WebSocket upgrade.
+ * WebSocket first (one round trip to a session, and the lightest connection on
+ * the node), long-polling when a proxy will not let a WebSocket through.
  */
 export function openBoardSocket(boardId: string, auth: () => HandshakeAuth): BoardSocket {
   return io({
@@ -15,5 +16,7 @@ export function openBoardSocket(boardId: string, auth: () => HandshakeAuth): Boa
     query: { [BOARD_QUERY_PARAM]: boardId },
     auth: (cb) => cb(auth()),
     withCredentials: true,
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
   });
 }
