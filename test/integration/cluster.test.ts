@@ -137,7 +137,6 @@ describe("live ink", () => {
       await draw(alice, local, item, next++, 1);
       return remote.drafts.some((d) => d.itemId === item);
     }, { what: "ink on node 2", timeoutMs: 5_000 });
-    expect(await spublishes(c.redis.url)).toBeGreaterThan(before);
   });
 });
 
