@@ -25,10 +25,11 @@ const mesh = (label: string, env: Record<string, string> = {}, knobs: Partial<Lo
 
 /** meshboard itself around its shipped settings: the ink clock's period, clients that ignore it, no board affinity. */
 const SHIPPED_STEPS: LeverStep[] = [
-  mesh("meshboard as shipped (ink clock 33 ms, lag 8 ms)"),
+  mesh("meshboard as shipped (ink clock 33 ms, lag 12 ms)"),
   mesh("meshboard:   clients ignore the ink clock (a draft per frame)", {}, { inkClock: false }),
-  mesh("meshboard:   ink clock 25 ms, lag 6 ms", { INK_TICK_MS: "25", INK_FLUSH_LAG_MS: "6" }),
-  mesh("meshboard:   ink clock 50 ms, lag 8 ms", { INK_TICK_MS: "50", INK_FLUSH_LAG_MS: "8" }),
+  mesh("meshboard:   ink clock 33 ms, lag 8 ms", { INK_TICK_MS: "33", INK_FLUSH_LAG_MS: "8" }),
+  mesh("meshboard:   ink clock 25 ms, lag 10 ms", { INK_TICK_MS: "25", INK_FLUSH_LAG_MS: "10" }),
+  mesh("meshboard:   ink clock 50 ms, lag 12 ms", { INK_TICK_MS: "50", INK_FLUSH_LAG_MS: "12" }),
   mesh("meshboard:   cookie affinity instead of board affinity", {}, {}, "cookie"),
 ];
 

@@ -97,7 +97,7 @@ const envSchema = z.object({
   SLOW_CLIENT_STALL_SECONDS: z.coerce.number().min(0.1).max(600).default(10),
   /** Period of the ink clock: clients send live ink once per tick, the node relays a board's ink once per tick. */
   INK_TICK_MS: z.coerce.number().int().min(5).max(1000).default(DEFAULT_INK.tickMs),
-  /** How long after a tick the node relays, so that ink sent on the tick has arrived. */
+  /** The latest a node relays a tick's ink after the tick (a board whose drawers have all sent leaves at once). */
   INK_FLUSH_LAG_MS: z.coerce.number().int().min(0).max(500).default(DEFAULT_INK.flushLagMs),
   /** Cluster mode: how long the peers of a node that stopped heartbeating stay listed (heartbeat: a third of it). */
   PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(30),

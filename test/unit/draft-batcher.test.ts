@@ -202,3 +202,69 @@ describe("DraftBatcher on the ink clock", () => {
     }
   });
 });
+
+describe("DraftBatcher early flush on the ink clock", () => {
+  /** Period 40, lag 10: tick 1_000_000's drafts may arrive until 1_000_010, when the timer flushes them. */
+  function clocked() {
+    let now = 0;
+    const flushed: Array<{ at: number; sessions: string[] }> = [];
+    let timer: (() => void) | null = null;
+    const batcher = new DraftBatcher<string>({
+      flushMs: 40,
+      phaseMs: 10,
+      now: () => now,
+      deliver: (f) => flushed.push({ at: now, sessions: f.drafts.map((d) => d.sessionId) }),
+      setTimer: (fn) => (timer = fn),
+      clearTimer: () => (timer = null),
+    });
+    const at = (t: number) => (now = t);
+    const fireTimer = () => {
+      const fn = timer;
+      timer = null;
+      fn?.();
+    };
+    return { batcher, flushed, at, fireTimer };
+  }
+
+  it("flushes a board as soon as everyone who drew last tick has sent for this one", () => {
+    const { batcher, flushed, at, fireTimer } = clocked();
+    // Tick 1_000_000: alice and bob draw; nobody is expected yet, so the timer flushes them.
+    at(1_000_001);
+    batcher.add("b1", draft("alice", 0, [1, 1]), "a");
+    batcher.add("b1", draft("bob", 0, [5, 5]), "b");
+    expect(flushed).toHaveLength(0);
+    at(1_000_010);
+    fireTimer();
+    expect(flushed).toEqual([{ at: 1_000_010, sessions: ["alice", "bob"] }]);
+    // Tick 1_000_040: both expected; the board leaves the moment bob's draft is in.
+    at(1_000_039);
+    batcher.add("b1", draft("alice", 1, [2, 2]), "a");
+    expect(flushed).toHaveLength(1);
+    at(1_000_040);
+    batcher.add("b1", draft("bob", 1, [6, 6]), "b");
+    expect(flushed[1]).toEqual({ at: 1_000_040, sessions: ["alice", "bob"] });
+  });
+
+  it("waits for the lag when someone expected is missing, or when the tick is not near yet", () => {
+    const { batcher, flushed, at, fireTimer } = clocked();
+    at(1_000_001);
+    batcher.add("b1", draft("alice", 0, [1, 1]), "a");
+    batcher.add("b1", draft("bob", 0, [5, 5]), "b");
+    at(1_000_010);
+    fireTimer();
+    // Bob lifted his pen: alice alone waits for the timer.
+    at(1_000_040);
+    batcher.add("b1", draft("alice", 1, [2, 2]), "a");
+    expect(flushed).toHaveLength(1);
+    at(1_000_050);
+    fireTimer();
+    expect(flushed[1]).toEqual({ at: 1_000_050, sessions: ["alice"] });
+    // Only alice is expected now, but her draft comes 20 ms before the tick (not paced): it waits.
+    at(1_000_060);
+    batcher.add("b1", draft("alice", 2, [3, 3]), "a");
+    expect(flushed).toHaveLength(2);
+    at(1_000_090);
+    fireTimer();
+    expect(flushed[2]).toEqual({ at: 1_000_090, sessions: ["alice"] });
+  });
+});

@@ -21,12 +21,15 @@ import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 export interface InkSettings {
   /** Clients send live ink on multiples of this on the server's clock; the node flushes once per tick. */
   tickMs: number;
-  /** The flush follows each tick by this much, so that ink sent on the tick is in it. */
+  /**
+   * The latest a tick's flush waits for its ink; a board whose drawers have all
+   * sent leaves at once instead (EARLY_FLUSH_MS).
+   */
   flushLagMs: number;
 }
 
 /** Chosen with `npm run bench` (BENCHMARKS.md, "The ink clock"). */
-export const DEFAULT_INK: InkSettings = { tickMs: 33, flushLagMs: 8 };
+export const DEFAULT_INK: InkSettings = { tickMs: 33, flushLagMs: 12 };
 
 export interface DraftFlush<S> {
   boardId: string;
@@ -57,8 +60,24 @@ interface Pending<S> {
   last: Map<string, number>;
 }
 
+/**
+ * On the ink clock, a board whose expected drawers have all sent for the coming
+ * tick is flushed at once if the tick is at most this close (its drafts were
+ * sent on the tick, a trip early); otherwise, or if someone is missing, it waits
+ * for the tick's lag.
+ */
+export const EARLY_FLUSH_MS = 4;
+
+/** Who sent in a board's last flush, and for which tick. */
+interface Expected {
+  senders: Set<string>;
+  tick: number;
+}
+
 export class DraftBatcher<S> {
   private readonly boards = new Map<string, Pending<S>>();
+  /** Per board (ink clock only): who is expected to send for the next tick. */
+  private readonly expected = new Map<string, Expected>();
   private timer: unknown = undefined;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
   private readonly clearTimer: (timer: unknown) => void;
@@ -78,7 +97,7 @@ export class DraftBatcher<S> {
   private delay(): number {
     const { flushMs, phaseMs } = this.options;
     if (phaseMs === undefined) return flushMs;
-    const now = (this.options.now ?? Date.now)();
+    const now = this.now();
     return nextTick(now, flushMs, phaseMs) - now;
   }
 
@@ -110,9 +129,37 @@ export class DraftBatcher<S> {
       for (const v of draft.points) merged.points.push(v);
       pending.drafts[index!] = merged;
       mergedDrafts.add(merged);
-      return;
+      return this.flushIfComplete(boardId, pending);
     }
     pending.last.set(draft.sessionId, pending.drafts.push(draft) - 1);
+    this.flushIfComplete(boardId, pending);
+  }
+
+  /**
+   * Ink clock: drafts arriving up to `phaseMs` after a tick are that tick's.
+   * Flushes this board now if everyone who sent for the previous tick has sent
+   * for this one and the tick is near (paced clients all send just before it).
+   */
+  private flushIfComplete(boardId: string, pending: Pending<S>): void {
+    const { flushMs, phaseMs } = this.options;
+    if (phaseMs === undefined) return;
+    const expected = this.expected.get(boardId);
+    if (!expected) return;
+    for (const s of expected.senders) if (!pending.senders.has(s)) return;
+    const now = this.now();
+    const tick = Math.ceil((now - phaseMs) / flushMs) * flushMs;
+    if (now < tick - EARLY_FLUSH_MS) return;
+    this.boards.delete(boardId);
+    this.deliver(boardId, pending, tick);
+  }
+
+  private deliver(boardId: string, { drafts, senders }: Pending<S>, tick: number): void {
+    if (this.options.phaseMs !== undefined) this.expected.set(boardId, { senders: new Set(senders.keys()), tick });
+    this.options.deliver({ boardId, drafts, senders });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
   }
 
   /** Delivers every board's waiting drafts now (the timer does; so may a shutdown). */
@@ -123,7 +170,11 @@ export class DraftBatcher<S> {
     }
     const boards = [...this.boards];
     this.boards.clear();
-    for (const [boardId, { drafts, senders }] of boards) this.options.deliver({ boardId, drafts, senders });
+    const { flushMs, phaseMs } = this.options;
+    const tick = phaseMs === undefined ? 0 : Math.round((this.now() - phaseMs) / flushMs) * flushMs;
+    for (const [boardId, pending] of boards) this.deliver(boardId, pending, tick);
+    // Boards that sent nothing for two ticks expect nobody.
+    for (const [boardId, e] of this.expected) if (e.tick < tick - flushMs) this.expected.delete(boardId);
   }
 }
 
