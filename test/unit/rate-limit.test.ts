@@ -69,7 +69,7 @@ describe("RateLimiter", () => {
     const idle = {};
     const busy = {};
     const left = {};
-    l.check(idle, "a", "clock");
+    l.check(idle, "a", "profile");
     for (let i = 0; i < 5; i++) l.check(busy, "a", "op");
     l.check(left, "a", "op");
     expect(l.trackedSockets).toBe(3);
