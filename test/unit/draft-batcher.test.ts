@@ -3,6 +3,7 @@ import type { PeerDraft } from "../../src/shared/protocol.js";
 import { DraftBatcher, SENDERS_APART, deliverDrafts, type DraftFlush } from "../../src/server/realtime/draft-batcher.js";
 import { CONGESTED_ROOM } from "../../src/server/realtime/slow-clients.js";
 import type { MeshServer, MeshSocket } from "../../src/server/realtime/types.js";
+import { manualTimers } from "../helpers/manual-timers.js";
 
 function draft(sessionId: string, from: number, points: number[], itemId = `item-${sessionId}-1`): PeerDraft {
   return { sessionId, itemId, color: "#1e1e1e", width: 2, from, points, t: 1000 + from };
@@ -11,22 +12,8 @@ function draft(sessionId: string, from: number, points: number[], itemId = `item
 /** A batcher on a hand-driven clock. */
 function harness(flushMs = 33) {
   const flushed: Array<DraftFlush<string>> = [];
-  const timers = new Map<number, () => void>();
-  let next = 0;
-  const batcher = new DraftBatcher<string>({
-    flushMs,
-    deliver: (f) => flushed.push(f),
-    setTimer: (fn) => {
-      timers.set(++next, fn);
-      return next;
-    },
-    clearTimer: (t) => timers.delete(t as number),
-  });
-  const fire = () => {
-    const due = [...timers.values()];
-    timers.clear();
-    for (const fn of due) fn();
-  };
+  const { timers, setTimer, clearTimer, fire } = manualTimers();
+  const batcher = new DraftBatcher<string>({ flushMs, deliver: (f) => flushed.push(f), setTimer, clearTimer });
   return { batcher, flushed, timers, fire };
 }
 

@@ -3,6 +3,7 @@ import { peerSchema, presenceDeltaSchema, type Peer, type PresenceDelta } from "
 import { PresenceCoalescer, PresenceFeed, type PresenceFlush } from "../../src/server/realtime/presence-feed.js";
 import { MemoryPresence, type PresenceRegistry, type PresenceWatcher } from "../../src/server/realtime/presence.js";
 import { PresenceState } from "../../src/client/sync/presence-state.js";
+import { manualTimers } from "../helpers/manual-timers.js";
 
 function peer(sessionId: string, name = sessionId): Peer {
   return { sessionId: `s-${sessionId}-xxxx`.slice(0, 12).padEnd(8, "x"), clientId: `c-${sessionId}-client`, name, color: "#1971c2", node: "node1", readOnly: false };
@@ -12,22 +13,8 @@ const id = (s: string) => peer(s).sessionId;
 /** A coalescer on a hand-driven clock. */
 function harness(flushMs = 200) {
   const flushed: PresenceFlush[] = [];
-  const timers = new Map<number, () => void>();
-  let next = 0;
-  const coalescer = new PresenceCoalescer({
-    flushMs,
-    deliver: (f) => flushed.push(f),
-    setTimer: (fn) => {
-      timers.set(++next, fn);
-      return next;
-    },
-    clearTimer: (t) => timers.delete(t as number),
-  });
-  const fire = () => {
-    const due = [...timers.values()];
-    timers.clear();
-    for (const fn of due) fn();
-  };
+  const { timers, setTimer, clearTimer, fire } = manualTimers();
+  const coalescer = new PresenceCoalescer({ flushMs, deliver: (f) => flushed.push(f), setTimer, clearTimer });
   return { coalescer, flushed, timers, fire };
 }
 

@@ -16,6 +16,7 @@ import { nextTick } from "../../shared/ink-clock.js";
 import type { PeerDraft } from "../../shared/protocol.js";
 import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
+import { FlushTimer, type TimerHooks } from "./timer-hooks.js";
 
 /** The node's ink clock (config INK_TICK_MS, INK_FLUSH_LAG_MS). */
 export interface InkSettings {
@@ -39,7 +40,7 @@ export interface DraftFlush<S> {
   senders: ReadonlyMap<string, S>;
 }
 
-export interface DraftBatcherOptions<S> {
+export interface DraftBatcherOptions<S> extends TimerHooks {
   flushMs: number;
   /**
    * Flush at `phaseMs` past each multiple of `flushMs` on the wall clock (the ink
@@ -47,10 +48,8 @@ export interface DraftBatcherOptions<S> {
    */
   phaseMs?: number;
   deliver(flush: DraftFlush<S>): void;
-  /** Injected in tests. */
+  /** Injected in tests (with the timers). */
   now?: () => number;
-  setTimer?: (fn: () => void, ms: number) => unknown;
-  clearTimer?: (timer: unknown) => void;
 }
 
 interface Pending<S> {
@@ -78,19 +77,10 @@ export class DraftBatcher<S> {
   private readonly boards = new Map<string, Pending<S>>();
   /** Per board (ink clock only): who is expected to send for the next tick. */
   private readonly expected = new Map<string, Expected>();
-  private timer: unknown = undefined;
-  private readonly setTimer: (fn: () => void, ms: number) => unknown;
-  private readonly clearTimer: (timer: unknown) => void;
+  private readonly timer: FlushTimer;
 
   constructor(private readonly options: DraftBatcherOptions<S>) {
-    this.setTimer =
-      options.setTimer ??
-      ((fn, ms) => {
-        const t = setTimeout(fn, ms);
-        t.unref();
-        return t;
-      });
-    this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout));
+    this.timer = new FlushTimer(options);
   }
 
   /** Until the next flush: a whole interval, or up to the next aligned instant. */
@@ -115,10 +105,7 @@ export class DraftBatcher<S> {
     if (!pending) {
       pending = { drafts: [], senders: new Map(), last: new Map() };
       this.boards.set(boardId, pending);
-      this.timer ??= this.setTimer(() => {
-        this.timer = undefined;
-        this.flushAll();
-      }, this.delay());
+      this.timer.arm(() => this.delay(), () => this.flushAll());
     }
     pending.senders.set(draft.sessionId, sender);
     const index = pending.last.get(draft.sessionId);
@@ -164,10 +151,7 @@ export class DraftBatcher<S> {
 
   /** Delivers every board's waiting drafts now (the timer does; so may a shutdown). */
   flushAll(): void {
-    if (this.timer !== undefined) {
-      this.clearTimer(this.timer);
-      this.timer = undefined;
-    }
+    this.timer.disarm();
     const boards = [...this.boards];
     this.boards.clear();
     const { flushMs, phaseMs } = this.options;

@@ -12,6 +12,7 @@
 import type { Peer, PresenceDelta } from "../../shared/protocol.js";
 import type { PresenceRegistry } from "./presence.js";
 import { boardRoom, type MeshServer } from "./types.js";
+import { FlushTimer, type TimerHooks } from "./timer-hooks.js";
 
 /** How long a presence change may wait for others of its board. People joining do not notice 200 ms. */
 export const PRESENCE_FLUSH_MS = 200;
@@ -21,12 +22,9 @@ export interface PresenceFlush {
   delta: PresenceDelta;
 }
 
-export interface PresenceCoalescerOptions {
+export interface PresenceCoalescerOptions extends TimerHooks {
   flushMs: number;
   deliver(flush: PresenceFlush): void;
-  /** Injected in tests. */
-  setTimer?: (fn: () => void, ms: number) => unknown;
-  clearTimer?: (timer: unknown) => void;
 }
 
 /**
@@ -39,19 +37,10 @@ export interface PresenceCoalescerOptions {
 export class PresenceCoalescer {
   /** boardId → sessionId → the peer as it is now, or null: gone. */
   private readonly boards = new Map<string, Map<string, Peer | null>>();
-  private timer: unknown = undefined;
-  private readonly setTimer: (fn: () => void, ms: number) => unknown;
-  private readonly clearTimer: (timer: unknown) => void;
+  private readonly timer: FlushTimer;
 
   constructor(private readonly options: PresenceCoalescerOptions) {
-    this.setTimer =
-      options.setTimer ??
-      ((fn, ms) => {
-        const t = setTimeout(fn, ms);
-        t.unref();
-        return t;
-      });
-    this.clearTimer = options.clearTimer ?? ((t) => clearTimeout(t as NodeJS.Timeout));
+    this.timer = new FlushTimer(options);
   }
 
   /** Boards with changes waiting. */
@@ -74,10 +63,7 @@ export class PresenceCoalescer {
       pending = new Map();
       this.boards.set(boardId, pending);
       if (this.options.flushMs > 0) {
-        this.timer ??= this.setTimer(() => {
-          this.timer = undefined;
-          this.flushAll();
-        }, this.options.flushMs);
+        this.timer.arm(() => this.options.flushMs, () => this.flushAll());
       }
     }
     // Deleting first moves the session to the end: the delta lists changes in the order of their last change.
@@ -88,10 +74,7 @@ export class PresenceCoalescer {
 
   /** Delivers every board's waiting changes now (the timer does; so does a drain). */
   flushAll(): void {
-    if (this.timer !== undefined) {
-      this.clearTimer(this.timer);
-      this.timer = undefined;
-    }
+    this.timer.disarm();
     const boards = [...this.boards];
     this.boards.clear();
     for (const [boardId, sessions] of boards) {
