@@ -6,8 +6,11 @@ import { randomBytes } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../src/shared/constants.js";
 import { BoardModel } from "../../src/shared/board-model.js";
+import { z } from "zod";
 import {
   PROTOCOL_VERSION,
+  peerSchema,
+  presenceDeltaSchema,
   type BoardOp,
   type ClientToServerEvents,
   type OpAck,
@@ -117,12 +120,14 @@ export class BoardClient {
       this.drain();
     });
     this.socket.on("presence", (p) => {
+      this.checkShape("presence", z.array(peerSchema), p);
       this.presenceTraffic.snapshots++;
       this.presenceTraffic.peers += p.length;
       this.presenceTraffic.bytes += JSON.stringify(p).length;
       this.presence.snapshot(p);
     });
     this.socket.on("presenceDelta", (d) => {
+      this.checkShape("presenceDelta", presenceDeltaSchema, d);
       this.presenceTraffic.deltas++;
       this.presenceTraffic.peers += d.joined.length;
       this.presenceTraffic.left += d.left.length;
@@ -155,6 +160,14 @@ export class BoardClient {
       throw new Error(`${(err as Error).message}; the client lists ${JSON.stringify(this.peers.map((p) => `${p.name}@${p.node}`))}`);
     }
     return this.peers;
+  }
+
+  /** Server messages that did not match the protocol's schema (tests expect none). */
+  readonly malformed: string[] = [];
+
+  private checkShape(event: string, schema: z.ZodType, payload: unknown): void {
+    const r = schema.safeParse(payload);
+    if (!r.success) this.malformed.push(`${event}: ${r.error.message}`);
   }
 
   private drain(): void {

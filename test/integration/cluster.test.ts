@@ -242,6 +242,7 @@ describe("presence across nodes", () => {
     // All of it by deltas: the member's only full list was its own join's.
     expect(member.presenceTraffic.snapshots).toBe(1);
     expect(member.presenceTraffic.deltas).toBeGreaterThanOrEqual(3);
+    expect([...member.malformed, ...visitor.malformed]).toEqual([]);
   });
 
   it("reports the peers of a killed node as left, once they expire", async () => {

@@ -194,6 +194,8 @@ describe("presence", () => {
     await a.ready();
     await a.waitForPeers((p) => p.length === 1 && p[0].sessionId === a.welcome!.sessionId, "a's new session alone");
     expect(a.presenceTraffic.snapshots).toBe(2);
+    // Every snapshot and delta matched the protocol's schemas.
+    expect([...a.malformed, ...b.malformed]).toEqual([]);
   });
 });
 
