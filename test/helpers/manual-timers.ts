@@ -1,4 +1,4 @@
-/** Timer hooks (src/server/realtime/timer-hooks.ts) that a test fires by hand. */
+/** Timer hooks (src/server/realtime/flush-timer.ts) that a test fires by hand. */
 export function manualTimers() {
   const timers = new Map<number, () => void>();
   let next = 0;

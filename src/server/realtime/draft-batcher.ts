@@ -16,7 +16,7 @@ import { nextTick } from "../../shared/ink-clock.js";
 import type { PeerDraft } from "../../shared/protocol.js";
 import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
-import { FlushTimer, type TimerHooks } from "./timer-hooks.js";
+import { FlushTimer, type TimerHooks } from "./flush-timer.js";
 
 /** The node's ink clock (config INK_TICK_MS, INK_FLUSH_LAG_MS). */
 export interface InkSettings {

@@ -12,7 +12,7 @@
 import type { Peer, PresenceDelta } from "../../shared/protocol.js";
 import type { PresenceRegistry } from "./presence.js";
 import { boardRoom, type MeshServer } from "./types.js";
-import { FlushTimer, type TimerHooks } from "./timer-hooks.js";
+import { FlushTimer, type TimerHooks } from "./flush-timer.js";
 
 /** How long a presence change may wait for others of its board. People joining do not notice 200 ms. */
 export const PRESENCE_FLUSH_MS = 200;
