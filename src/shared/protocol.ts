@@ -276,7 +276,8 @@ export interface ServerToClientEvents {
   draft: (d: PeerDraft) => void;
   /** A board's drafts of one ink-clock tick, in arrival order (the receiver's own left out). */
   drafts: (batch: PeerDraft[]) => void;
-  cursor: (c: PeerCursor) => void;
+  /** A board's cursor moves of one ink-clock tick: each mover's latest position (null: left the canvas). */
+  cursors: (batch: PeerCursor[]) => void;
   /**
    * The board's whole peer list (every node), sent once to a joining session only,
    * before its `welcome`. Later changes come as `presenceDelta`.

@@ -15,6 +15,7 @@ import {
   type ClientToServerEvents,
   type OpAck,
   type Peer,
+  type PeerCursor,
   type PeerDraft,
   type ProtocolError,
   type SequencedOp,
@@ -80,6 +81,9 @@ export class BoardClient {
   readonly drafts: PeerDraft[] = [];
   /** Messages that carried drafts (a `draft` or a `drafts` batch). */
   draftMessages = 0;
+  /** Every cursor received, batches flattened, and the `cursors` messages that carried them. */
+  readonly cursors: PeerCursor[] = [];
+  cursorMessages = 0;
   welcome: Welcome | null = null;
   /** The board's peer list as the browser keeps it: the join's snapshot, then deltas (src/client/sync/presence-state.ts). */
   readonly presence = new PresenceState();
@@ -139,6 +143,10 @@ export class BoardClient {
     this.socket.on("draft", (d) => {
       this.draftMessages++;
       this.drafts.push(d);
+    });
+    this.socket.on("cursors", (batch) => {
+      this.cursorMessages++;
+      this.cursors.push(...batch);
     });
     this.socket.on("drafts", (batch) => {
       this.draftMessages++;

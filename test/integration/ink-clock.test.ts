@@ -55,4 +55,21 @@ describe("the ink clock", () => {
     expect(bob.drafts.map((d) => d.itemId)).toEqual([aliceItem]);
     expect(new Set(watcher.drafts.map((d) => d.sessionId)).size).toBe(2);
   });
+
+  it("relays a board's cursor moves of one tick as one message: each mover's latest position", async () => {
+    const board = newId();
+    const [alice, bob, watcher] = await Promise.all([0, 1, 2].map(() => clients.join(server.url, board)));
+    await waitFor(() => Date.now() % TICK_MS > 30 && Date.now() % TICK_MS < 100, { what: "early in a tick", intervalMs: 2 });
+    for (let i = 1; i <= 5; i++) {
+      alice.socket.emit("cursor", { x: i, y: i });
+      bob.socket.emit("cursor", { x: 100 + i, y: 100 + i });
+    }
+    await waitFor(() => watcher.cursors.length >= 2, { what: "the tick's cursors" });
+    expect(watcher.cursorMessages).toBe(1);
+    const latest = Object.fromEntries(watcher.cursors.map((c) => [c.sessionId, c.cursor]));
+    expect(latest).toEqual({ [alice.welcome!.sessionId]: { x: 5, y: 5 }, [bob.welcome!.sessionId]: { x: 105, y: 105 } });
+    // Leaving hides the cursor: a null for bob in a later tick.
+    bob.close();
+    await waitFor(() => watcher.cursors.some((c) => c.sessionId === bob.welcome!.sessionId && c.cursor === null), { what: "bob's cursor hidden" });
+  });
 });

@@ -159,7 +159,9 @@ export class BoardSession {
     s.on("drafts", (batch) => {
       for (const d of batch) if (d.sessionId !== this.sessionId) this.listener.draft(d);
     });
-    s.on("cursor", (c) => this.listener.cursor(c));
+    s.on("cursors", (batch) => {
+      for (const c of batch) this.listener.cursor(c);
+    });
     // The whole list once per connection, then deltas (held until the list has come).
     s.on("presence", (peers) => {
       this.presence.snapshot(peers);

@@ -26,8 +26,8 @@ import type { Logger } from "../observability/logger.js";
 import type { NodeMetrics } from "../observability/metrics.js";
 import { peerColor } from "./presence.js";
 import type { PresenceFeed } from "./presence-feed.js";
+import type { CursorBatcher } from "./cursor-batcher.js";
 import type { DraftBatcher } from "./draft-batcher.js";
-import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 
 export interface SessionDeps {
@@ -44,6 +44,8 @@ export interface SessionDeps {
   drained?: (socket: MeshSocket) => Promise<void>;
   /** Live ink leaves through the node's draft batcher (draft-batcher.ts). */
   drafts: DraftBatcher<MeshSocket>;
+  /** Cursors leave once per tick too (cursor-batcher.ts). */
+  cursors: CursorBatcher;
   /** The node's ink clock, told to clients in `welcome`. */
   ink: InkClock;
 }
@@ -131,7 +133,7 @@ export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void 
     },
 
     cursor(socket, cursor) {
-      socket.to(boardRoom(socket.data.boardId)).except(CONGESTED_ROOM).volatile.emit("cursor", { sessionId: socket.data.sessionId, cursor });
+      deps.cursors.move(socket.data.boardId, socket.data.sessionId, cursor);
     },
 
     // A rename is a `joined` delta of the same session.
@@ -179,7 +181,7 @@ export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void 
     const socket = this;
     const { boardId, sessionId } = socket.data;
     log.info({ ...sessionIds(socket), reason }, "session ended");
-    socket.to(boardRoom(boardId)).volatile.emit("cursor", { sessionId, cursor: null });
+    deps.cursors.move(boardId, sessionId, null);
     const join = joining(socket);
     if (!join) return; // never joined: nothing to remove, nobody told
     join

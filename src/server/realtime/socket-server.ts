@@ -4,12 +4,14 @@ import { Server } from "socket.io";
 import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/constants.js";
 import { ERROR_CODES, LIMITS, type ErrorCode } from "../../shared/protocol.js";
 import { allowRequest, handshakeMiddleware, type Admission } from "./handshake.js";
+import { CursorBatcher } from "./cursor-batcher.js";
 import { DraftBatcher, deliverDrafts, type InkSettings } from "./draft-batcher.js";
 import { PRESENCE_FLUSH_MS, PresenceCoalescer, PresenceFeed, deliverPresence } from "./presence-feed.js";
 import type { PresenceRegistry } from "./presence.js";
 import { sessionRelease } from "./io-internals.js";
 import { createSessions, type SessionDeps } from "./session.js";
-import type { MeshServer, MeshSocket } from "./types.js";
+import { CONGESTED_ROOM } from "./slow-clients.js";
+import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 
 export interface SocketServerOptions {
   admission: Admission;
@@ -47,7 +49,7 @@ export function attachSessions(
   io: MeshServer,
   admission: Admission,
   ink: InkRelay,
-  { registry, ...deps }: Omit<SessionDeps, "io" | "drafts" | "ink" | "presence"> & { registry: PresenceRegistry },
+  { registry, ...deps }: Omit<SessionDeps, "io" | "drafts" | "cursors" | "ink" | "presence"> & { registry: PresenceRegistry },
 ): AttachedSessions {
   // Live ink leaves once per tick of the ink clock, a board's drafts in one `drafts`
   // message, through Redis only when another node may have members of the board.
@@ -55,6 +57,15 @@ export function attachSessions(
     flushMs: ink.tickMs,
     phaseMs: ink.flushLagMs,
     deliver: (flush) => deliverDrafts(io, flush, "batch", ink.shared?.(flush.boardId) ? "cluster" : "node"),
+  });
+  // Cursors too: one `cursors` message per board per tick, the latest position of each mover.
+  const cursors = new CursorBatcher({
+    periodMs: ink.tickMs,
+    phaseMs: ink.flushLagMs,
+    deliver: (boardId, batch) => {
+      const fanout = ink.shared?.(boardId) ? io : io.local;
+      fanout.to(boardRoom(boardId)).except(CONGESTED_ROOM).volatile.emit("cursors", batch);
+    },
   });
   // Presence deltas always go through the adapter: rare, and a member elsewhere must not miss one.
   const presence = new PresenceFeed(registry, new PresenceCoalescer({ flushMs: PRESENCE_FLUSH_MS, deliver: (flush) => deliverPresence(io, flush) }));
@@ -67,7 +78,7 @@ export function attachSessions(
   );
   // What Socket.IO, Engine.IO and ws keep per connection that a started session never reads (io-internals.ts).
   const release = sessionRelease(io);
-  const startSession = createSessions({ ...deps, io, drafts, presence, ink: { periodMs: ink.tickMs } });
+  const startSession = createSessions({ ...deps, io, drafts, cursors, presence, ink: { periodMs: ink.tickMs } });
   io.on("connection", (socket) => {
     startSession(socket);
     release(socket);
