@@ -27,7 +27,7 @@ import msgpackParser from "socket.io-msgpack-parser";
 import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../src/shared/constants.js";
 import { LIMITS, PROTOCOL_VERSION, draftSchema, type PeerDraft } from "../../src/shared/protocol.js";
 import { DraftBatcher, deliverDrafts } from "../../src/server/realtime/draft-batcher.js";
-import { boardRoom, type MeshServer } from "../../src/server/realtime/types.js";
+import { boardRoom, type BoardFanout } from "../../src/server/realtime/types.js";
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
@@ -83,7 +83,7 @@ function checkDraft(p: unknown): Omit<PeerDraft, "sessionId"> | null {
 
 // The batcher under test is meshboard's own (src/server/realtime/draft-batcher.ts): one
 // timer for the node; LAB_FLUSH_TIMER=per-board gives each board its own batcher and timer.
-const fanout = (env.LAB_LOCAL === "1" ? io.local : io) as unknown as MeshServer;
+const fanout = (env.LAB_LOCAL === "1" ? io.local : io) as unknown as BoardFanout;
 const delivery = env.LAB_DELIVERY === "per-draft" ? "per-draft" : "batch";
 const newBatcher = () => new DraftBatcher<Socket>({ flushMs, deliver: (flush) => deliverDrafts(fanout, flush as never, delivery) });
 const nodeBatcher = newBatcher();

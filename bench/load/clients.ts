@@ -86,7 +86,6 @@ function meshboardClient(
     ...(plan.parser === "msgpack" ? { parser: msgpackParser } : {}),
   });
   let sessionId = "";
-  socket.on("welcome" as never, ((w: Welcome) => (sessionId = w.sessionId)) as never);
   // A busy board's batch may hold the drawer's own drafts: those are not deliveries.
   const onDraft = (d: PeerDraft) => d.sessionId !== sessionId && rx.points(d.points.length / 2, d.t ?? NaN, stepMs);
   socket.on("draft" as never, ((d: PeerDraft) => {
@@ -100,7 +99,7 @@ function meshboardClient(
   }) as never);
   socket.on("disconnect", () => rx.disconnected());
   // As the browser client does (src/client/sync/board-session.ts): live ink is
-  // volatile and waits for the server's ink clock, read once per session.
+  // volatile and waits for the server's ink clock, which ClockSync follows.
   const pacer = new InkPacer((d) => socket.volatile.emit("draft", d));
   let inkClock: Welcome["ink"] | null = null;
   const clock = new ClockSync(
@@ -114,6 +113,7 @@ function meshboardClient(
     ({ offsetMs, tripMs }) => inkClock && pacer.setClock(inkClock, offsetMs, tripMs),
   );
   socket.on("welcome" as never, ((w: Welcome) => {
+    sessionId = w.sessionId;
     pacer.setClock(null);
     if (!plan.inkClock) return;
     inkClock = w.ink;

@@ -104,9 +104,7 @@ const session: BoardSession = new BoardSession(boardId, clientId, myName, {
     peerDrafts.accept(d);
     frames.request();
   },
-  cursor: (c) => {
-    if (c.sessionId !== session.sessionId) cursors.move(c.sessionId, c.cursor);
-  },
+  cursor: (c) => cursors.move(c.sessionId, c.cursor),
   problem: (message, kind = "error") => toasts.show(message, kind),
 }, accessToken);
 

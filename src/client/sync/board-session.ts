@@ -34,7 +34,9 @@ export interface SessionListener {
   welcome(w: Welcome): void;
   /** Who is on the board now (after a snapshot, or a delta that changed something). */
   presence(peers: Peer[]): void;
+  /** Another member's live ink (never this session's own). */
   draft(d: PeerDraft): void;
+  /** Another member's cursor moved or left (never this session's own). */
   cursor(c: PeerCursor): void;
   /** Something the person should know about (shown as a toast). */
   problem(message: string, kind?: "error" | "info"): void;
@@ -56,7 +58,6 @@ export class BoardSession {
     if (this.welcomed && this.socket.connected) this.socket.volatile.emit("draft", d);
   });
   private welcomed: Welcome | null = null;
-  private inkClock: Welcome["ink"] | null = null;
   private readonly clock = new ClockSync(
     () => {
       const sentAt = Date.now();
@@ -66,7 +67,7 @@ export class BoardSession {
         .then((r) => ({ sentAt, serverNow: r.now, receivedAt: Date.now() }));
     },
     // Ink leaves a trip early, so that it reaches the node on the tick.
-    ({ offsetMs, tripMs }) => this.inkClock && this.ink.setClock(this.inkClock, offsetMs, tripMs),
+    ({ offsetMs, tripMs }) => this.welcomed && this.ink.setClock(this.welcomed.ink, offsetMs, tripMs),
   );
   private syncing = false;
   private failedAttempts = 0;
@@ -154,13 +155,13 @@ export class BoardSession {
     const s = this.socket;
     s.on("welcome", (w) => this.onWelcome(w));
     s.on("ops", (batch) => this.sequencer.receive(batch));
-    // A busy board's batch may hold this session's own drafts: they are drawn already.
+    // Batches may hold this session's own drafts (a busy board) and cursor: shown already.
     s.on("draft", (d) => d.sessionId !== this.sessionId && this.listener.draft(d));
     s.on("drafts", (batch) => {
       for (const d of batch) if (d.sessionId !== this.sessionId) this.listener.draft(d);
     });
     s.on("cursors", (batch) => {
-      for (const c of batch) this.listener.cursor(c);
+      for (const c of batch) if (c.sessionId !== this.sessionId) this.listener.cursor(c);
     });
     // The whole list once per connection, then deltas (held until the list has come).
     s.on("presence", (peers) => {
@@ -205,12 +206,7 @@ export class BoardSession {
     this.outbox.attach(this.transport());
     // Catch-up pages from `from` follow the welcome on their own.
     this.sequencer.expect(w.head);
-    this.joinInkClock(w);
-  }
-
-  /** Follows the server's clock for this session; until the first reading, ink is sent at once. */
-  private joinInkClock(w: Welcome): void {
-    this.inkClock = w.ink;
+    // Follow the server's clock for this session; until its first reading, ink is sent at once.
     this.ink.setClock(null);
     this.clock.start();
   }

@@ -15,7 +15,7 @@ import { continuesDraft } from "../../shared/draft-merge.js";
 import { nextTick } from "../../shared/ink-clock.js";
 import type { PeerDraft } from "../../shared/protocol.js";
 import { CONGESTED_ROOM } from "./slow-clients.js";
-import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
+import { boardRoom, type BoardFanout, type MeshSocket } from "./types.js";
 import { FlushTimer, type TimerHooks } from "./flush-timer.js";
 
 /** The node's ink clock (config INK_TICK_MS, INK_FLUSH_LAG_MS). */
@@ -182,17 +182,12 @@ export type DraftDelivery = "per-draft" | "batch";
 export const SENDERS_APART = 4;
 
 /**
- * Sends a flush to the board's room (serialised once per emit, and once per node
- * it crosses); `reach` "node" keeps it off the adapter (no other node has members).
+ * Sends a flush to the board's room through `fanout` (the server, or its local
+ * side when no other node has members): serialised once per emit, and once per
+ * node it crosses.
  */
-export function deliverDrafts(
-  io: MeshServer,
-  { boardId, drafts, senders }: DraftFlush<MeshSocket>,
-  delivery: DraftDelivery = "per-draft",
-  reach: "cluster" | "node" = "cluster",
-): void {
+export function deliverDrafts(fanout: BoardFanout, { boardId, drafts, senders }: DraftFlush<MeshSocket>, delivery: DraftDelivery = "per-draft"): void {
   const room = boardRoom(boardId);
-  const fanout = reach === "node" ? io.local : io;
   if (delivery === "per-draft" || drafts.length === 1) {
     for (const d of drafts) {
       const sender = senders.get(d.sessionId);

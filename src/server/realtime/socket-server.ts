@@ -11,7 +11,7 @@ import type { PresenceRegistry } from "./presence.js";
 import { sessionRelease } from "./io-internals.js";
 import { createSessions, type SessionDeps } from "./session.js";
 import { CONGESTED_ROOM } from "./slow-clients.js";
-import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
+import { boardRoom, type BoardFanout, type MeshServer, type MeshSocket } from "./types.js";
 
 export interface SocketServerOptions {
   admission: Admission;
@@ -51,21 +51,19 @@ export function attachSessions(
   ink: InkRelay,
   { registry, ...deps }: Omit<SessionDeps, "io" | "drafts" | "cursors" | "ink" | "presence"> & { registry: PresenceRegistry },
 ): AttachedSessions {
-  // Live ink leaves once per tick of the ink clock, a board's drafts in one `drafts`
-  // message, through Redis only when another node may have members of the board.
+  // Live traffic goes through Redis only when another node may have members of the board.
+  const fanoutFor = (boardId: string): BoardFanout => (ink.shared?.(boardId) ? io : io.local);
+  // Live ink leaves once per tick of the ink clock, a board's drafts in one `drafts` message.
   const drafts = new DraftBatcher<MeshSocket>({
     flushMs: ink.tickMs,
     phaseMs: ink.flushLagMs,
-    deliver: (flush) => deliverDrafts(io, flush, "batch", ink.shared?.(flush.boardId) ? "cluster" : "node"),
+    deliver: (flush) => deliverDrafts(fanoutFor(flush.boardId), flush, "batch"),
   });
   // Cursors too: one `cursors` message per board per tick, the latest position of each mover.
   const cursors = new CursorBatcher({
     periodMs: ink.tickMs,
     phaseMs: ink.flushLagMs,
-    deliver: (boardId, batch) => {
-      const fanout = ink.shared?.(boardId) ? io : io.local;
-      fanout.to(boardRoom(boardId)).except(CONGESTED_ROOM).volatile.emit("cursors", batch);
-    },
+    deliver: (boardId, batch) => fanoutFor(boardId).to(boardRoom(boardId)).except(CONGESTED_ROOM).volatile.emit("cursors", batch),
   });
   // Presence deltas always go through the adapter: rare, and a member elsewhere must not miss one.
   const presence = new PresenceFeed(registry, new PresenceCoalescer({ flushMs: PRESENCE_FLUSH_MS, deliver: (flush) => deliverPresence(io, flush) }));

@@ -19,6 +19,9 @@ export interface SessionData {
 }
 
 export type MeshServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>;
+/** Where a board's broadcasts go: the whole cluster (`io`) or this node's sockets only (`io.local`). */
+export type BoardFanout = Pick<MeshServer, "to">;
+
 export type MeshSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SessionData>;
 
 const BOARD_ROOM_PREFIX = "board:";
