@@ -1,5 +1,4 @@
 /** HTTP routes: new board, board pages, health and readiness. */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
@@ -8,6 +7,7 @@ import type { BoardAccess } from "../access/board-access.js";
 import { newBoardId } from "../board/board-id.js";
 import type { Readiness } from "../lifecycle.js";
 import { errorPage } from "./pages.js";
+import { loadPrecompressedPage, pickEncoding } from "./precompressed-page.js";
 
 export interface RouteOptions {
   staticDir: string;
@@ -18,15 +18,20 @@ export interface RouteOptions {
 }
 
 export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
-  const boardPage = await readFile(path.join(opts.staticDir, "index.html"), "utf8").catch(() => {
+  const boardPage = await loadPrecompressedPage(path.join(opts.staticDir, "index.html")).catch(() => {
     throw new Error(`client build missing at ${opts.staticDir}: run \`npm run build\` first`);
   });
 
+  // Asset names carry a content hash, so they never change: cache them for good. The build
+  // made .br/.gz copies; the client gets the best one it accepts. Source maps are not here.
   await app.register(fastifyStatic, {
     root: path.join(opts.staticDir, "assets"),
     prefix: "/assets/",
     immutable: true,
     maxAge: "365d",
+    preCompressed: true,
+    // Caches must keep the encodings apart.
+    setHeaders: (res) => res.setHeader("vary", "Accept-Encoding"),
   });
 
   // With access control, whoever creates a board gets its editor link.
@@ -48,7 +53,9 @@ export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): 
         .type("text/html; charset=utf-8")
         .send(errorPage(403, "No access", "This link does not open this board. Ask someone on the board for a share link."));
     }
-    return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(boardPage);
+    const { body, encoding } = pickEncoding(boardPage, req.headers["accept-encoding"]);
+    if (encoding) reply.header("content-encoding", encoding);
+    return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").header("vary", "Accept-Encoding").send(body);
   });
 
   app.get(HEALTH_PATH, async () => ({ status: "ok", node: opts.nodeId }));
