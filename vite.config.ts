@@ -1,5 +1,5 @@
 import { defineConfig } from "vite";
-import { precompressAssets } from "./scripts/lib/precompress-assets.js";
+import { precompressAssets } from "./build/precompress-assets.js";
 
 // The client is plain TypeScript; Vite bundles it into dist/client, which the server serves.
 // Source maps are written for debugging but kept out of the served folder (dist/client-sourcemaps),
