@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   "rate_limited",
   "read_only",
   "storage_unavailable",
+  "storage_full",
   "protocol_mismatch",
   "invalid_board",
   "forbidden",
@@ -54,7 +55,7 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Refusals worth retrying later: the payload is fine, the server was busy or without storage. */
-export const TRANSIENT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["rate_limited", "storage_unavailable"]);
+export const TRANSIENT_ERRORS: ReadonlySet<ErrorCode> = new Set<ErrorCode>(["rate_limited", "storage_unavailable", "storage_full"]);
 
 /** Reasons a handshake is refused (the `connect_error` message). */
 export const HANDSHAKE_ERRORS = {

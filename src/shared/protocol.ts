@@ -195,6 +195,12 @@ export interface Welcome {
   limits: typeof LIMITS;
   /** The ink clock: send live ink on its ticks (see `clock` for the server's time). */
   ink: InkClock;
+  /**
+   * Who the server says this client is (its server-issued clientId, used for
+   * authorship). Optional until every server sends it: without it a client is
+   * the clientId it sent.
+   */
+  self?: { clientId: string };
 }
 
 // ---------------------------------------------------------------------------

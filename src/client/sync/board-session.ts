@@ -1,12 +1,19 @@
 /**
- * This browser's live membership of one board: the socket, the confirmed op
- * stream, the outbox's transport, catch-up, and the ephemeral traffic (drafts,
- * cursors, presence), reported to the app through a listener.
+ * One client's live membership of one board, with no DOM: the connection and
+ * its handshake, the confirmed op stream (sequencer and catch-up), the outbox,
+ * live ink on the ink clock, cursors and presence. The browser page, the test
+ * helpers, the doctor and the bench's load generator all speak the protocol
+ * through it (docs/protocol.md, "Headless client").
+ *
+ * Build it, attach listeners with `on`, then `start()`: nothing is emitted
+ * before `start()`, so no listener can miss an event or hear one too early.
  */
+import type { BoardModel } from "../../shared/board-model.js";
 import type {
   BoardOp,
   Cursor,
   Draft,
+  OpAck,
   Peer,
   PeerCursor,
   PeerDraft,
@@ -16,30 +23,83 @@ import type {
   Welcome,
 } from "../../shared/protocol.js";
 import { HANDSHAKE_ERRORS, LIMITS, PROTOCOL_VERSION } from "../../shared/protocol-constants.js";
+import { randomId } from "../ids.js";
 import { ClockSync } from "./clock-sync.js";
+import { Emitter } from "./emitter.js";
 import { InkPacer } from "./ink-pacer.js";
 import { OpSequencer } from "./op-sequencer.js";
-import { Outbox, type OpTransport } from "./outbox.js";
+import { Outbox, type OpTransport, type OutboxOptions, type OutboxState } from "./outbox.js";
 import { PresenceState } from "./presence-state.js";
-import { openBoardSocket, type BoardSocket } from "./socket.js";
+import { memoryStorage, type KeyValueStorage } from "./storage.js";
+import { soleTab, type TabPresence } from "./tab-presence.js";
+import type { BoardWire, WireFactory } from "./wire.js";
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "offline" | "refused";
 
-export interface SessionListener {
-  /** The displayed board may have changed (confirmed ops applied, outbox changed, reset). */
-  boardChanged(): void;
-  /** Ops were applied to the confirmed board, in seq order. */
-  opsApplied(ops: SequencedOp[]): void;
-  status(status: ConnectionStatus): void;
-  welcome(w: Welcome): void;
-  /** Who is on the board now (after a snapshot, or a delta that changed something). */
-  presence(peers: Peer[]): void;
-  /** Another member's live ink (never this session's own). */
-  draft(d: PeerDraft): void;
-  /** Another member's cursor moved or left (never this session's own). */
-  cursor(c: PeerCursor): void;
-  /** Something the person should know about (shown as a toast). */
-  problem(message: string, kind?: "error" | "info"): void;
+/** Whether the device has a network at all (the browser's navigator.onLine and its events). */
+export interface NetworkProbe {
+  online(): boolean;
+  /** Calls `fn` when it may have changed; returns the unsubscribe. */
+  watch(fn: () => void): () => void;
+}
+
+export type SessionEvents = {
+  status: ConnectionStatus;
+  welcome: Welcome;
+  /** The server does not have the history this client applied: the board is reloaded from `from`. */
+  rollback: { from: number; serverHead: number; clientHead: number };
+  /** Sequenced ops as they came (live batches and catch-up pages), before ordering. */
+  received: SequencedOp[];
+  /** Ops applied to the confirmed board, in seq order. */
+  applied: SequencedOp[];
+  /** What is displayed may have changed (ops applied, outbox changed, board reset). */
+  boardChanged: void;
+  /** Who is on the board (after a snapshot, or a delta that changed something). */
+  presence: Peer[];
+  /** Other members' live ink of one message (this session's own left out; may be empty). */
+  drafts: PeerDraft[];
+  /** Other members' cursors of one message (this session's own left out; may be empty). */
+  cursors: PeerCursor[];
+  /** Unsent work: count, adopted, why it waits. */
+  outbox: OutboxState;
+  acked: { op: BoardOp; seq: number };
+  /** The server refused an op for good (it was dropped). */
+  rejected: { op: BoardOp; error: ProtocolError };
+  /** Ops adopted from a tab that is gone. */
+  adopted: BoardOp[];
+  /** The server refused the handshake for good (see HANDSHAKE_ERRORS). */
+  refused: { code: string; message: string };
+  connectError: Error & { data?: { code?: string; message?: string } };
+  disconnected: string;
+  /** The serving node is shutting down (the socket reconnects to another). */
+  drain: { node: string };
+  /** An `error` event from the server. */
+  serverError: ProtocolError;
+  /** The head is behind a known seq: a `sync` page was asked for. */
+  catchUp: number;
+  /** Something the person should know about, in plain words. */
+  problem: { message: string; kind: "error" | "info" };
+};
+
+export interface SessionOptions {
+  boardId: string;
+  /** This client's stored id, sent in every handshake (a server-issued `welcome.self.clientId` takes over). */
+  clientId: string;
+  name: string;
+  /** Access token of the page's link (access control on). */
+  token?: string;
+  wire: WireFactory;
+  /** Where unsent ops live (default: memory). */
+  storage?: KeyValueStorage;
+  /** Which other tabs are alive (default: none). */
+  tabs?: TabPresence;
+  /** This tab's id, stable across its reloads (default: random). */
+  tabId?: string;
+  network?: NetworkProbe;
+  /** Send live ink on the server's ink clock (default true; false: at once). */
+  inkClock?: boolean;
+  ackTimeoutMs?: number;
+  outbox?: Pick<OutboxOptions, "retry" | "window" | "random">;
 }
 
 const OP_ACK_TIMEOUT_MS = 10_000;
@@ -48,64 +108,98 @@ const CLOCK_TIMEOUT_MS = 5_000;
 /** Failed reconnect attempts after which we call it "offline" rather than "reconnecting". */
 const OFFLINE_AFTER_ATTEMPTS = 4;
 
-export class BoardSession {
+export class BoardSession extends Emitter<SessionEvents> {
+  readonly boardId: string;
   readonly sequencer: OpSequencer;
   readonly outbox: Outbox;
   readonly presence = new PresenceState();
-  private readonly socket: BoardSocket;
+  private wire: BoardWire | null = null;
   /** Live ink waits for the ink clock's next tick. */
   private readonly ink = new InkPacer((d) => {
-    if (this.welcomed && this.socket.connected) this.socket.volatile.emit("draft", d);
+    if (this.connected) this.wire?.send("draft", d, true);
   });
-  private welcomed: Welcome | null = null;
   private readonly clock = new ClockSync(
-    () => {
-      const sentAt = Date.now();
-      return this.socket
-        .timeout(CLOCK_TIMEOUT_MS)
-        .emitWithAck("clock", {})
-        .then((r) => ({ sentAt, serverNow: r.now, receivedAt: Date.now() }));
-    },
+    () =>
+      new Promise((resolve, reject) => {
+        const sentAt = Date.now();
+        const wire = this.wire;
+        if (!wire) return reject(new Error("not connected"));
+        wire.call("clock", {}, CLOCK_TIMEOUT_MS, (err, r) => (err || !r ? reject(err ?? new Error("no answer")) : resolve({ sentAt, serverNow: r.now, receivedAt: Date.now() })));
+      }),
     // Ink leaves a trip early, so that it reaches the node on the tick.
     ({ offsetMs, tripMs }) => this.welcomed && this.ink.setClock(this.welcomed.ink, offsetMs, tripMs),
   );
+  private welcomed: Welcome | null = null;
   private syncing = false;
   private failedAttempts = 0;
   private currentStatus: ConnectionStatus = "connecting";
   private name: string;
+  private readonly unwatchNetwork: Array<() => void> = [];
+  private disposed = false;
 
-  constructor(
-    readonly boardId: string,
-    readonly clientId: string,
-    name: string,
-    private readonly listener: SessionListener,
-    /** Access token of the page's link (access control on), sent in every handshake. */
-    private readonly token?: string,
-  ) {
-    this.name = name;
+  constructor(private readonly opts: SessionOptions) {
+    super();
+    this.boardId = opts.boardId;
+    this.name = opts.name;
     this.sequencer = new OpSequencer({
       applied: (ops) => this.onApplied(ops),
       behind: (since) => this.catchUp(since),
     });
-    this.outbox = new Outbox(boardId, {
-      changed: () => listener.boardChanged(),
-      rejected: (op, error) => listener.problem(rejectionMessage(op, error)),
+    this.outbox = new Outbox({
+      boardId: opts.boardId,
+      storage: opts.storage ?? memoryStorage(),
+      tabs: opts.tabs ?? soleTab,
+      tabId: opts.tabId ?? randomId(10),
+      ...opts.outbox,
     });
-    this.socket = openBoardSocket(boardId, () => ({
+    this.outbox.on("changed", (s) => {
+      this.emit("outbox", s);
+      this.emit("boardChanged");
+    });
+    this.outbox.on("acked", (a) => this.emit("acked", a));
+    this.outbox.on("rejected", (r) => {
+      this.emit("rejected", r);
+      this.emit("problem", { message: rejectionMessage(r.op, r.error), kind: "error" });
+    });
+    this.outbox.on("adopted", (ops) => this.emit("adopted", ops));
+  }
+
+  /** Restores and adopts unsent work, then connects. */
+  start(): this {
+    if (this.wire || this.disposed) return this;
+    this.outbox.start();
+    const network = this.opts.network;
+    if (network) this.unwatchNetwork.push(network.watch(this.onNetworkChange));
+    this.wire = this.opts.wire(() => ({
       protocol: PROTOCOL_VERSION,
-      clientId: this.clientId,
+      clientId: this.opts.clientId,
       lastSeq: this.sequencer.head,
       lastOpId: this.sequencer.model.headOpId,
       name: this.name,
-      ...(this.token === undefined ? {} : { token: this.token }),
+      ...(this.opts.token === undefined ? {} : { token: this.opts.token }),
     }));
-    this.listen();
-    addEventListener("online", this.onNetworkChange);
-    addEventListener("offline", this.onNetworkChange);
+    this.listen(this.wire);
+    return this;
   }
+
+  /** This client's id: the one the server vouches for (`welcome.self`), else the stored one. */
+  get clientId(): string {
+    return this.welcomed?.self?.clientId ?? this.lastSelf ?? this.opts.clientId;
+  }
+
+  private lastSelf: string | undefined;
 
   get status(): ConnectionStatus {
     return this.currentStatus;
+  }
+
+  /** Welcomed and the connection is up: events sent now reach the board. */
+  get connected(): boolean {
+    return this.welcomed !== null && this.wire?.connected === true;
+  }
+
+  get welcome(): Welcome | null {
+    return this.welcomed;
   }
 
   get node(): string | null {
@@ -120,7 +214,15 @@ export class BoardSession {
     return this.welcomed?.readOnly ?? false;
   }
 
-  /** Queues a durable op (rendered optimistically by the caller's next frame). */
+  get model(): BoardModel {
+    return this.sequencer.model;
+  }
+
+  get head(): number {
+    return this.sequencer.head;
+  }
+
+  /** Queues a durable op (displayed at once, from the outbox, until confirmed). */
   submit(op: BoardOp): void {
     // Ink still waiting for its tick leaves now rather than after the stroke's `add`
     // (peers ignore drafts of items they have, whichever arrives first).
@@ -128,63 +230,77 @@ export class BoardSession {
     this.outbox.push(op);
   }
 
-  /** In-progress ink: sent on the ink clock's next tick; volatile, dropped rather than queued while disconnected. */
+  /**
+   * Sends one op once, outside the outbox, and resolves with its ack: for probes
+   * and tests that study the server's answer itself. Work people make goes
+   * through `submit`.
+   */
+  sendNow(op: BoardOp, timeoutMs = this.opts.ackTimeoutMs ?? OP_ACK_TIMEOUT_MS): Promise<OpAck> {
+    return new Promise((resolve, reject) => {
+      if (!this.wire) return reject(new Error("session not started"));
+      this.wire.call("op", op, timeoutMs, (err, ack) => (err || !ack ? reject(err ?? new Error("no ack")) : resolve(ack)));
+    });
+  }
+
+  /** In-progress ink: on the ink clock's next tick; volatile, dropped while disconnected. */
   sendDraft(d: Draft): void {
-    if (this.welcomed && this.socket.connected) this.ink.push(d);
+    if (this.connected) this.ink.push(d);
   }
 
   sendCursor(c: Cursor): void {
-    if (this.welcomed && this.socket.connected) this.socket.volatile.emit("cursor", c);
+    if (this.connected) this.wire?.send("cursor", c, true);
   }
 
   setName(name: string): void {
     this.name = name;
-    if (this.welcomed && this.socket.connected) this.socket.emit("profile", { name });
+    if (this.connected) this.wire?.send("profile", { name });
   }
 
   dispose(): void {
-    removeEventListener("online", this.onNetworkChange);
-    removeEventListener("offline", this.onNetworkChange);
+    this.disposed = true;
+    for (const u of this.unwatchNetwork.splice(0)) u();
     this.clock.stop();
+    this.ink.drop();
     this.sequencer.dispose();
     this.outbox.dispose();
-    this.socket.disconnect();
+    this.wire?.close();
   }
 
-  private listen(): void {
-    const s = this.socket;
-    s.on("welcome", (w) => this.onWelcome(w));
-    s.on("ops", (batch) => this.sequencer.receive(batch));
+  private listen(w: BoardWire): void {
+    w.on("welcome", (welcome) => this.onWelcome(welcome));
+    w.on("ops", (batch) => {
+      this.emit("received", batch);
+      this.sequencer.receive(batch);
+    });
     // Batches may hold this session's own drafts (a busy board) and cursor: shown already.
-    s.on("draft", (d) => d.sessionId !== this.sessionId && this.listener.draft(d));
-    s.on("drafts", (batch) => {
-      for (const d of batch) if (d.sessionId !== this.sessionId) this.listener.draft(d);
-    });
-    s.on("cursors", (batch) => {
-      for (const c of batch) if (c.sessionId !== this.sessionId) this.listener.cursor(c);
-    });
+    w.on("draft", (d) => this.emit("drafts", d.sessionId === this.sessionId ? [] : [d]));
+    w.on("drafts", (batch) => this.emit("drafts", batch.filter((d) => d.sessionId !== this.sessionId)));
+    w.on("cursors", (batch) => this.emit("cursors", batch.filter((c) => c.sessionId !== this.sessionId)));
     // The whole list once per connection, then deltas (held until the list has come).
-    s.on("presence", (peers) => {
+    w.on("presence", (peers) => {
       this.presence.snapshot(peers);
-      this.listener.presence(this.presence.list());
+      this.emit("presence", this.presence.list());
     });
-    s.on("presenceDelta", (delta) => {
-      if (this.presence.delta(delta)) this.listener.presence(this.presence.list());
+    w.on("presenceDelta", (delta) => {
+      if (this.presence.delta(delta)) this.emit("presence", this.presence.list());
     });
-    s.on("error", (e) => this.listener.problem(e.message || e.code));
-    // The server is draining: Socket.IO reconnects by itself, to another node.
-    s.on("drain", () => undefined);
-    s.on("disconnect", () => {
+    w.on("error", (e) => {
+      this.emit("serverError", e);
+      this.emit("problem", { message: e.message || e.code, kind: "error" });
+    });
+    w.on("drain", (info) => this.emit("drain", info));
+    w.on("disconnect", (reason) => {
       this.welcomed = null;
       this.presence.disconnected();
       this.syncing = false;
       this.ink.drop();
       this.clock.stop();
       this.outbox.detach();
+      this.emit("disconnected", reason);
       this.setStatus(this.networkDown() ? "offline" : "reconnecting");
     });
-    s.on("connect_error", (err) => this.onConnectError(err));
-    s.io.on("reconnect_attempt", (attempt) => {
+    w.on("connect_error", (err) => this.onConnectError(err));
+    w.on("reconnect_attempt", (attempt) => {
       this.failedAttempts = attempt;
       if (this.currentStatus !== "connected") this.setStatus(this.disconnectedStatus());
     });
@@ -192,50 +308,47 @@ export class BoardSession {
 
   private onWelcome(w: Welcome): void {
     this.failedAttempts = 0;
-    const reset = w.from < this.sequencer.head;
-    if (reset) {
+    if (w.from < this.sequencer.head) {
       // The server does not have the history we applied (the board was reset, or its
       // store lost operations and reused their seqs): start over from `from` (0).
+      this.emit("rollback", { from: w.from, serverHead: w.head, clientHead: this.sequencer.head });
       this.sequencer.reset();
-      this.listener.boardChanged();
-      this.listener.problem("The board was reset on the server; reloading it.", "info");
+      this.emit("boardChanged");
+      this.emit("problem", { message: "The board was reset on the server; reloading it.", kind: "info" });
     }
     this.welcomed = w;
+    if (w.self?.clientId) this.lastSelf = w.self.clientId;
     this.setStatus("connected");
-    this.listener.welcome(w);
+    this.emit("welcome", w);
     this.outbox.attach(this.transport());
     // Catch-up pages from `from` follow the welcome on their own.
     this.sequencer.expect(w.head);
     // Follow the server's clock for this session; until its first reading, ink is sent at once.
     this.ink.setClock(null);
-    this.clock.start();
+    if (this.opts.inkClock !== false) this.clock.start();
   }
 
   private transport(): OpTransport {
-    const socket = this.socket;
-    const session = this.welcomed;
-    return {
-      get ready() {
-        return socket.connected && session !== null;
-      },
-      send: (op, done) => {
-        socket.timeout(OP_ACK_TIMEOUT_MS).emit("op", op, (err, ack) => done(err ?? null, ack));
-      },
-    };
+    const wire = this.wire!;
+    const timeout = this.opts.ackTimeoutMs ?? OP_ACK_TIMEOUT_MS;
+    return { send: (op, done) => wire.call("op", op, timeout, done) };
   }
 
   /** Pages through `sync` until the head catches up with the board. */
   private catchUp(since: number): void {
-    if (this.syncing || !this.welcomed || !this.socket.connected) return;
+    const wire = this.wire;
+    if (this.syncing || !this.connected || !wire) return;
     this.syncing = true;
-    this.socket.timeout(SYNC_TIMEOUT_MS).emit("sync", { since }, (err, res) => {
+    this.emit("catchUp", since);
+    wire.call("sync", { since }, SYNC_TIMEOUT_MS, (err, res) => {
       this.syncing = false;
       if (err || !res) return; // the gap timer asks again
       if ("error" in res) {
-        this.listener.problem(`Catch-up failed: ${res.error.message}`);
+        this.emit("problem", { message: `Catch-up failed: ${res.error.message}`, kind: "error" });
         return;
       }
       const page: SyncResult = res;
+      this.emit("received", page.ops);
       this.sequencer.receive(page.ops);
       this.sequencer.expect(page.head);
       if (page.more && this.sequencer.head > since) this.catchUp(this.sequencer.head);
@@ -243,13 +356,15 @@ export class BoardSession {
   }
 
   private onApplied(ops: SequencedOp[]): void {
-    for (const s of ops) if (s.author === this.clientId) this.outbox.confirm(s.op.opId);
-    this.listener.opsApplied(ops);
-    this.listener.boardChanged();
+    const self = this.clientId;
+    for (const s of ops) if (s.author === self) this.outbox.confirm(s.op.opId);
+    this.emit("applied", ops);
+    this.emit("boardChanged");
   }
 
-  private onConnectError(err: Error): void {
-    if (this.socket.active) {
+  private onConnectError(err: SessionEvents["connectError"]): void {
+    this.emit("connectError", err);
+    if (this.wire?.active) {
       // A transport failure: Socket.IO keeps retrying on its own.
       this.setStatus(this.disconnectedStatus());
       return;
@@ -258,7 +373,8 @@ export class BoardSession {
     // answers 403 at the transport instead, which Socket.IO retries by itself).
     const code = err.message;
     this.setStatus("refused");
-    this.listener.problem(refusalMessage(code));
+    this.emit("refused", { code, message: err.data?.message ?? code });
+    this.emit("problem", { message: refusalMessage(code), kind: "error" });
   }
 
   private readonly onNetworkChange = (): void => {
@@ -271,13 +387,13 @@ export class BoardSession {
   }
 
   private networkDown(): boolean {
-    return typeof navigator !== "undefined" && navigator.onLine === false;
+    return this.opts.network ? !this.opts.network.online() : false;
   }
 
   private setStatus(s: ConnectionStatus): void {
     if (s === this.currentStatus) return;
     this.currentStatus = s;
-    this.listener.status(s);
+    this.emit("status", s);
   }
 }
 

@@ -1,0 +1,331 @@
+/**
+ * The headless client (src/client/sync) against a fake socket: the outbox's
+ * resend and backoff rules, adoption of a closed tab's work, rollback, the ink
+ * clock. Real parts throughout (outbox, sequencer, pacer, storage, the lock
+ * logic); only the connection and the browser's lock manager are stand-ins.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { BoardSession, type SessionOptions } from "../../src/client/sync/board-session.js";
+import type { OutboxState } from "../../src/client/sync/outbox.js";
+import { memoryStorage, type KeyValueStorage } from "../../src/client/sync/storage.js";
+import { webLocksPresence } from "../../src/client/sync/tab-presence.js";
+import type { BoardOp, SequencedOp } from "../../src/shared/protocol.js";
+import { FakeLocks } from "../helpers/fake-locks.js";
+import { FakeWire } from "../helpers/fake-wire.js";
+
+const BOARD = "board-1";
+const CLIENT = "client-aaaaaaaaaaaa";
+let n = 0;
+const id = () => `id-${String(++n).padStart(10, "0")}`;
+function stroke(): BoardOp {
+  return { type: "add", opId: id(), item: { kind: "stroke", id: id(), color: "#000000", width: 2, points: [0, 0, 1, 1] } };
+}
+function seqd(seq: number, op: BoardOp = stroke(), author = "someone-elseeeee"): SequencedOp {
+  return { seq, op, author, at: 0 };
+}
+
+const sessions: BoardSession[] = [];
+function session(extra: Partial<SessionOptions> = {}): { s: BoardSession; wires: FakeWire[]; wire: () => FakeWire } {
+  const factory = FakeWire.factory();
+  const s = new BoardSession({ boardId: BOARD, clientId: CLIENT, name: "t", wire: factory, outbox: { random: () => 0.5 }, ...extra });
+  sessions.push(s);
+  return { s, wires: factory.wires, wire: () => factory.wires.at(-1)! };
+}
+/** Lets promise callbacks (lock grants) run. */
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(1_000_000);
+});
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.dispose();
+  vi.useRealTimers();
+});
+
+describe("BoardSession outbox", () => {
+  it("resends an unacknowledged op exactly once after a reconnect, and never after its ack", () => {
+    const { s, wire } = session();
+    s.start();
+    const w = wire();
+    w.connect();
+    const op = stroke();
+    s.submit(op);
+    expect(w.opIds()).toEqual([op.opId]);
+    w.drop();
+    // The answer to the old session's send arrives late: ignored.
+    w.openOps()[0].answer({ ok: true, seq: 1, duplicate: false });
+    expect(s.outbox.size).toBe(1);
+    w.connect();
+    expect(w.opIds()).toEqual([op.opId, op.opId]);
+    w.openOps()[0].answer({ ok: true, seq: 1, duplicate: false });
+    expect(s.outbox.size).toBe(0);
+    w.drop();
+    w.connect();
+    expect(w.opIds()).toEqual([op.opId, op.opId]);
+  });
+
+  it("keeps ops made offline and sends each once when welcomed", () => {
+    const { s, wire } = session();
+    const events: OutboxState[] = [];
+    s.on("outbox", (st) => events.push(st));
+    s.start();
+    const ops = [stroke(), stroke(), stroke()];
+    for (const op of ops) s.submit(op);
+    expect(events.at(-1)).toEqual({ unsent: 3, adopted: 0, held: null });
+    wire().connect();
+    expect(wire().opIds()).toEqual(ops.map((o) => o.opId));
+  });
+
+  it("confirms an op seen in the sequenced stream under the server-issued client id", () => {
+    const { s, wire } = session();
+    s.start();
+    const w = wire();
+    w.connect({ self: { clientId: "issued-by-server-1" } });
+    expect(s.clientId).toBe("issued-by-server-1");
+    // The handshake still carries the stored id.
+    expect(w.handshakes[0].clientId).toBe(CLIENT);
+    const op = stroke();
+    s.submit(op);
+    w.deliver("ops", [seqd(1, op, "issued-by-server-1")]);
+    expect(s.outbox.size).toBe(0);
+  });
+
+  it("retries transient refusals with per-op backoff that no new op bypasses", async () => {
+    const { s, wire } = session();
+    const states: OutboxState[] = [];
+    s.on("outbox", (st) => states.push(st));
+    s.start();
+    const w = wire();
+    w.connect();
+    const first = stroke();
+    s.submit(first);
+    w.openOps()[0].answer({ ok: false, error: { code: "rate_limited", message: "slow down" } });
+    expect(states.at(-1)).toMatchObject({ unsent: 1, held: "rate_limited" });
+    // New ops queue behind the op in backoff: they neither leave nor wake it early.
+    const later = [stroke(), stroke()];
+    for (const op of later) s.submit(op);
+    expect(w.opIds()).toEqual([first.opId]);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(w.opIds()).toEqual([first.opId]);
+    await vi.advanceTimersByTimeAsync(1);
+    // One resend, alone (the window shrank to one).
+    expect(w.opIds()).toEqual([first.opId, first.opId]);
+    w.openOps()[0].answer({ ok: false, error: { code: "storage_full", message: "full" } });
+    expect(states.at(-1)?.held).toBe("storage_full");
+    // The second step is twice as long.
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(w.opIds()).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(w.opIds()).toEqual([first.opId, first.opId, first.opId]);
+    w.openOps()[0].answer({ ok: true, seq: 1, duplicate: false });
+    // Accepted: the window grows back and the queue moves.
+    expect(w.opIds().slice(3)).toEqual(later.map((o) => o.opId));
+    for (const c of w.openOps()) c.answer({ ok: true, seq: 2, duplicate: false });
+    expect(states.at(-1)).toEqual({ unsent: 0, adopted: 0, held: null });
+  });
+
+  it("treats a missing ack like a transient refusal", async () => {
+    const { s, wire } = session();
+    s.start();
+    const w = wire();
+    w.connect();
+    const op = stroke();
+    s.submit(op);
+    w.openOps()[0].timeOut();
+    expect(s.outbox.state().held).toBe("timeout");
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(w.opIds()).toEqual([op.opId, op.opId]);
+  });
+
+  it("drops an op refused for good and says so in plain words", () => {
+    const { s, wire } = session();
+    const problems: string[] = [];
+    s.on("problem", (p) => problems.push(p.message));
+    s.start();
+    const w = wire();
+    w.connect();
+    s.submit(stroke());
+    w.openOps()[0].answer({ ok: false, error: { code: "board_full", message: "full" } });
+    expect(s.outbox.size).toBe(0);
+    expect(problems).toEqual([expect.stringContaining("This board is full")]);
+  });
+
+  it("drains a refused backlog at a bounded rate: each op sent once per backoff step", async () => {
+    const { s, wire } = session({ outbox: { random: () => 0.5, window: 8 } });
+    s.start();
+    const ops = Array.from({ length: 40 }, stroke);
+    for (const op of ops) s.submit(op);
+    const w = wire();
+    w.connect();
+    expect(w.opIds()).toHaveLength(8);
+    for (const c of w.openOps()) c.answer({ ok: false, error: { code: "rate_limited", message: "" } });
+    expect(w.openOps()).toHaveLength(0);
+    // Every step: answer what is open (accepting one op in two), then let the backoffs run.
+    let seq = 0;
+    for (let round = 0; round < 200 && s.outbox.size > 0; round++) {
+      const open = w.openOps();
+      expect(open.length).toBeLessThanOrEqual(8);
+      open.forEach((c, i) => c.answer(i % 2 === 0 ? { ok: true, seq: ++seq, duplicate: false } : { ok: false, error: { code: "rate_limited", message: "" } }));
+      if (!w.openOps().length) await vi.advanceTimersByTimeAsync(1_000);
+    }
+    expect(s.outbox.size).toBe(0);
+    // No op left more often than its refusals allow: sends = refusals + 1.
+    const sends = new Map<string, number>();
+    for (const opId of w.opIds()) sends.set(opId, (sends.get(opId) ?? 0) + 1);
+    expect(sends.size).toBe(40);
+    // Each op is refused at most a few times here (one ack in two succeeds): a storm would show as dozens.
+    expect(Math.max(...sends.values())).toBeLessThan(10);
+  });
+});
+
+describe("BoardSession across tabs", () => {
+  function tab(storage: KeyValueStorage, locks: FakeLocks, tabId: string) {
+    return session({ storage, tabs: webLocksPresence(locks), tabId });
+  }
+
+  it("adopts at once, on start, the work of a tab that is gone", async () => {
+    const storage = memoryStorage();
+    const locks = new FakeLocks();
+    const closed = tab(storage, locks, "tab-closed");
+    closed.s.start();
+    await settle();
+    const op = stroke();
+    closed.s.submit(op); // offline: never connected
+    closed.s.dispose(); // the tab closes: its lock goes, its record stays
+    await settle();
+
+    const next = tab(storage, locks, "tab-next");
+    const adopted: BoardOp[][] = [];
+    const badge: OutboxState[] = [];
+    next.s.on("adopted", (ops) => adopted.push(ops));
+    next.s.on("outbox", (st) => badge.push(st));
+    next.s.start();
+    await settle();
+    expect(adopted).toEqual([[op]]);
+    expect(badge.at(-1)).toEqual({ unsent: 1, adopted: 1, held: null });
+    expect([...storage.map.keys()]).toEqual([`meshboard:outbox:${BOARD}:tab-next`]);
+    next.wire().connect();
+    expect(next.wire().opIds()).toEqual([op.opId]);
+  });
+
+  it("leaves a live tab's work alone and adopts it the moment that tab closes", async () => {
+    const storage = memoryStorage();
+    const locks = new FakeLocks();
+    const open = tab(storage, locks, "tab-open");
+    open.s.start();
+    await settle();
+    const op = stroke();
+    open.s.submit(op);
+    // A page opened while the other tab lives: its record is not orphaned.
+    const late = tab(storage, locks, "tab-late");
+    late.s.start();
+    await settle();
+    expect(late.s.outbox.size).toBe(0);
+    expect(open.s.outbox.size).toBe(1);
+    open.s.dispose();
+    await settle();
+    expect(late.s.outbox.ops()).toEqual([op]);
+  });
+
+  it("restores its own record after a reload of the same tab", async () => {
+    const storage = memoryStorage();
+    const locks = new FakeLocks();
+    const before = tab(storage, locks, "tab-1");
+    before.s.start();
+    const op = stroke();
+    before.s.submit(op);
+    before.s.dispose();
+    await settle();
+    const after = tab(storage, locks, "tab-1");
+    after.s.start();
+    expect(after.s.outbox.ops()).toEqual([op]);
+  });
+});
+
+describe("BoardSession stream", () => {
+  it("starts over when the server rolls back (welcome.from 0)", () => {
+    const { s, wire } = session();
+    const rollbacks: unknown[] = [];
+    s.on("rollback", (r) => rollbacks.push(r));
+    s.start();
+    const w = wire();
+    w.connect({ head: 3 });
+    w.deliver("ops", [seqd(1), seqd(2), seqd(3)]);
+    expect(s.head).toBe(3);
+    w.drop();
+    w.connect({ head: 2, from: 0 });
+    expect(w.handshakes[1]).toMatchObject({ lastSeq: 3, lastOpId: expect.any(String) });
+    expect(rollbacks).toEqual([{ from: 0, serverHead: 2, clientHead: 3 }]);
+    expect(s.head).toBe(0);
+    w.deliver("ops", [seqd(1), seqd(2)]);
+    expect(s.head).toBe(2);
+    expect(s.model.visibleIds()).toHaveLength(2);
+  });
+
+  it("asks for the missing ops when the stream has a gap", async () => {
+    const { s, wire } = session();
+    s.start();
+    const w = wire();
+    w.connect();
+    w.deliver("ops", [seqd(1), seqd(3)]);
+    expect(s.head).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const sync = w.calls.find((c) => c.event === "sync");
+    expect(sync?.payload).toEqual({ since: 1 });
+    sync!.answer({ ops: [seqd(2)], head: 3, more: false });
+    expect(s.head).toBe(3);
+  });
+
+  it("reads the server's clock and sends live ink on its ticks", async () => {
+    const { s, wire } = session();
+    s.start();
+    const w = wire();
+    w.connect({ ink: { periodMs: 50 } });
+    const draft = { itemId: "item-0000001", color: "#000000", width: 2, from: 0, points: [1, 1] };
+    // Before a reading, ink leaves at once.
+    s.sendDraft(draft);
+    expect(w.sent.filter((m) => m.event === "draft")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(0);
+    const ask = w.calls.find((c) => c.event === "clock")!;
+    // The server is 120 ms ahead; the answer is instant (no trip).
+    ask.answer({ now: Date.now() + 120 });
+    await settle();
+    vi.setSystemTime(2_000_007);
+    s.sendDraft({ ...draft, from: 1 });
+    s.sendDraft({ ...draft, from: 2 });
+    expect(w.sent.filter((m) => m.event === "draft")).toHaveLength(1);
+    // Server time 2_000_127: next tick at 2_000_150, i.e. 2_000_030 here; the two drafts merged.
+    await vi.advanceTimersByTimeAsync(22);
+    expect(w.sent.filter((m) => m.event === "draft")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const drafts = w.sent.filter((m) => m.event === "draft");
+    expect(drafts).toHaveLength(2);
+    expect(drafts[1].payload).toMatchObject({ from: 1, points: [1, 1, 1, 1] });
+  });
+
+  it("leaves its own drafts and cursors out of what it reports", () => {
+    const { s, wire } = session();
+    const seen: string[] = [];
+    s.on("drafts", (b) => seen.push(...b.map((d) => d.sessionId)));
+    s.on("cursors", (b) => seen.push(...b.map((c) => c.sessionId)));
+    s.start();
+    const w = wire();
+    const me = w.connect().sessionId;
+    const draft = { itemId: "item-0000001", color: "#000000", width: 2, from: 0, points: [1, 1] };
+    w.deliver("drafts", [{ ...draft, sessionId: me }, { ...draft, sessionId: "other-session" }]);
+    w.deliver("cursors", [{ sessionId: me, cursor: { x: 1, y: 1 } }, { sessionId: "other-session", cursor: null }]);
+    expect(seen).toEqual(["other-session", "other-session"]);
+  });
+
+  it("emits nothing before start", () => {
+    const storage = memoryStorage();
+    storage.write(`meshboard:outbox:${BOARD}:tab-x`, JSON.stringify({ ops: [stroke()] }));
+    const { s } = session({ storage, tabId: "tab-x" });
+    const heard: string[] = [];
+    s.on("outbox", () => heard.push("outbox"));
+    expect(heard).toEqual([]);
+    s.start();
+    expect(heard).toEqual(["outbox"]);
+  });
+});
