@@ -1,7 +1,7 @@
 /** Who this browser is on every board: a stable clientId and an editable display name. */
 import { LIMITS } from "../shared/protocol-constants.js";
 import { randomId } from "./ids.js";
-import { readLocal, writeLocal } from "./local-store.js";
+import { readLocal, writeLocal } from "./browser/local-storage.js";
 
 const CLIENT_ID_KEY = "meshboard:clientId";
 const NAME_KEY = "meshboard:name";

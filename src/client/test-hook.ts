@@ -1,4 +1,5 @@
 import type { Item } from "../shared/protocol.js";
+import type { OutboxState } from "./sync/outbox.js";
 
 /**
  * Test/diagnostic hook: `window.__meshboard` exposes read-only facts about the
@@ -13,6 +14,8 @@ export interface MeshboardTestHook {
   itemCount(): number;
   /** Ops waiting for the server's acknowledgement. */
   pending(): number;
+  /** The outbox as the badge shows it: unsent, adopted from closed tabs, why it waits. */
+  outbox(): OutboxState;
   /** Node serving this session (`welcome.node`), null while disconnected. */
   node(): string | null;
   /** "connecting" | "connected" | "reconnecting" | "offline" | "refused". */

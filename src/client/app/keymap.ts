@@ -1,0 +1,62 @@
+/** The board's keyboard shortcuts: which key does what (the actions live elsewhere). */
+import type { Shortcut } from "../input/shortcuts.js";
+import { PALETTE } from "../tools/drawing-style.js";
+import type { ToolId } from "../tools/tool.js";
+
+export interface KeymapActions {
+  readOnly(): boolean;
+  selectTool(id: ToolId): void;
+  /** Picks a palette colour (switching to the pen when the tool has no colour). */
+  pickColor(color: string): void;
+  deleteSelection(): void;
+  duplicateSelection(): void;
+  selectAll(): void;
+  clearSelection(): void;
+  zoomIn(): void;
+  zoomOut(): void;
+  resetZoom(): void;
+  fitToContent(): void;
+  undo(): void;
+  redo(): void;
+  exportPng(): void;
+  exportSvg(): void;
+  stepWidth(step: 1 | -1): void;
+}
+
+export function boardKeymap(a: KeymapActions): Shortcut[] {
+  /** A shortcut that changes the board or picks an editing tool: does nothing in a view-only session. */
+  const editing = (run: () => void) => (): void => {
+    if (!a.readOnly()) run();
+  };
+  const tool = (id: ToolId) => () => a.selectTool(id);
+  return [
+    { key: "v", run: editing(tool("select")) },
+    { key: "h", run: tool("hand") },
+    { key: "p", run: editing(tool("pen")) },
+    { key: "l", run: editing(tool("line")) },
+    { key: "a", run: editing(tool("arrow")) },
+    { key: "r", run: editing(tool("rect")) },
+    { key: "o", run: editing(tool("ellipse")) },
+    { key: "t", run: editing(tool("text")) },
+    { key: "e", run: editing(tool("eraser")) },
+    { key: "delete", run: editing(a.deleteSelection) },
+    { key: "backspace", run: editing(a.deleteSelection) },
+    { key: "d", mod: true, run: editing(a.duplicateSelection) },
+    { key: "a", mod: true, run: editing(a.selectAll) },
+    { key: "escape", run: a.clearSelection },
+    { key: "=", run: a.zoomIn },
+    { key: "+", shift: true, run: a.zoomIn },
+    { key: "+", run: a.zoomIn },
+    { key: "-", run: a.zoomOut },
+    { key: "0", code: "Digit0", shift: true, run: a.resetZoom },
+    { key: "1", code: "Digit1", shift: true, run: a.fitToContent },
+    { key: "s", mod: true, shift: true, run: a.exportSvg },
+    { key: "z", mod: true, run: editing(a.undo) },
+    { key: "z", mod: true, shift: true, run: editing(a.redo) },
+    { key: "y", mod: true, run: editing(a.redo) },
+    { key: "e", mod: true, shift: true, run: a.exportPng },
+    { key: "[", run: editing(() => a.stepWidth(-1)) },
+    { key: "]", run: editing(() => a.stepWidth(1)) },
+    ...PALETTE.map((s, i) => ({ key: String(i + 1), run: editing(() => a.pickColor(s.color)) })),
+  ];
+}
