@@ -1,8 +1,9 @@
 /**
  * One load client per system, each speaking that system's wire format:
- * - meshboard: socket.io-client (websocket transport) with the real protocol:
- *   handshake auth, `draft` batches of points carrying the sample time `t`,
- *   strokes committed as `add` ops;
+ * - meshboard: the headless client the browser uses (src/shared/client) on
+ *   socket.io-client (websocket transport): handshake, live ink on the ink
+ *   clock as `draft` batches carrying the sample time `t`, strokes committed
+ *   as `add` ops through the outbox;
  * - seed: socket.io-client emitting one `drawing` segment {x0,y0,x1,y1,color}
  *   per pointer sample, coordinates as fractions of the canvas like the demo
  *   (plus `t`, the sample time, for the latency probe);
@@ -12,10 +13,9 @@ import { randomBytes } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import msgpackParser from "socket.io-msgpack-parser";
 import { WebSocket } from "ws";
-import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../src/shared/constants.js";
-import { InkPacer } from "../../src/client/sync/ink-pacer.js";
-import { ClockSync } from "../../src/client/sync/clock-sync.js";
-import { PROTOCOL_VERSION, type Draft, type PeerDraft, type Welcome } from "../../src/shared/protocol.js";
+import { BoardSession } from "../../src/shared/client/board-session.js";
+import { socketWire } from "../../src/shared/client/wire.js";
+import type { Draft } from "../../src/shared/protocol.js";
 import { monoMs } from "../lib/clock.js";
 import type { ClientSpec, WorkerPlan } from "./messages.js";
 
@@ -76,77 +76,62 @@ function meshboardClient(
   stepMs: number,
   counters: { commitsAcked: number; commitsFailed: number },
 ): LoadClient {
-  const socket = io(spec.url, {
-    path: SOCKET_PATH,
-    query: { [BOARD_QUERY_PARAM]: spec.board },
-    auth: { protocol: PROTOCOL_VERSION, clientId: id(), lastSeq: 0, name: "bench" },
-    transports: ["websocket"],
-    reconnection: false,
-    forceNew: true,
-    ...(plan.parser === "msgpack" ? { parser: msgpackParser } : {}),
+  const session = new BoardSession({
+    boardId: spec.board,
+    clientId: id(),
+    name: "bench",
+    inkClock: plan.inkClock,
+    // A load client watches ink, not the board: it does not fold every stroke of it.
+    followBoard: false,
+    wire: socketWire({
+      url: spec.url,
+      boardId: spec.board,
+      socket: {
+        transports: ["websocket"],
+        tryAllTransports: false,
+        reconnection: false,
+        forceNew: true,
+        ...(plan.parser === "msgpack" ? { parser: msgpackParser } : {}),
+      },
+    }),
   });
-  let sessionId = "";
-  // A busy board's batch may hold the drawer's own drafts: those are not deliveries.
-  const onDraft = (d: PeerDraft) => d.sessionId !== sessionId && rx.points(d.points.length / 2, d.t ?? NaN, stepMs);
-  socket.on("draft" as never, ((d: PeerDraft) => {
+  // One event per message that carried drafts; the session leaves out the drawer's own.
+  session.on("drafts", (batch) => {
     rx.frame();
-    onDraft(d);
-  }) as never);
-  // A server that batches drafts per board sends them as one `drafts` event.
-  socket.on("drafts" as never, ((batch: PeerDraft[]) => {
-    rx.frame();
-    for (const d of batch) onDraft(d);
-  }) as never);
-  socket.on("disconnect", () => rx.disconnected());
-  // As the browser client does (src/client/sync/board-session.ts): live ink is
-  // volatile and waits for the server's ink clock, which ClockSync follows.
-  const pacer = new InkPacer((d) => socket.volatile.emit("draft", d));
-  let inkClock: Welcome["ink"] | null = null;
-  const clock = new ClockSync(
-    () => {
-      const sentAt = Date.now();
-      return socket
-        .timeout(10_000)
-        .emitWithAck("clock" as never, {} as never)
-        .then((r: { now: number }) => ({ sentAt, serverNow: r.now, receivedAt: Date.now() }));
-    },
-    ({ offsetMs, tripMs }) => inkClock && pacer.setClock(inkClock, offsetMs, tripMs),
-  );
-  socket.on("welcome" as never, ((w: Welcome) => {
-    sessionId = w.sessionId;
-    pacer.setClock(null);
-    if (!plan.inkClock) return;
-    inkClock = w.ink;
-    clock.start();
-  }) as never);
-  socket.on("disconnect", () => clock.stop());
+    for (const d of batch) rx.points(d.points.length / 2, d.t ?? NaN, stepMs);
+  });
+  session.on("disconnected", () => rx.disconnected());
+  session.on("acked", () => counters.commitsAcked++);
+  session.on("rejected", () => counters.commitsFailed++);
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no welcome within ${plan.connectTimeoutMs} ms`)), plan.connectTimeoutMs);
+    session.on("welcome", () => (clearTimeout(timer), resolve()));
+    session.on("connectError", (err) => (clearTimeout(timer), reject(err)));
+  });
+  session.start();
   const color = MESH_COLORS[Math.floor(Math.random() * MESH_COLORS.length)];
   let itemId = id();
   let stroke: number[] = [];
   return {
-    ready: readyOrFail(socket, "welcome", plan.connectTimeoutMs),
+    ready,
     send(points) {
       const flat: number[] = [];
       for (const p of points) flat.push(p.x, p.y);
       const draft: Draft = { itemId, color, width: 2, from: stroke.length / 2, points: flat, t: points[0].t };
       stroke.push(...flat);
-      pacer.push(draft);
+      session.sendDraft(draft);
     },
     endStroke() {
-      pacer.flush();
       if (plan.commitStrokes && stroke.length >= 2) {
-        const op = { type: "add", opId: id(), item: { kind: "stroke", id: itemId, color, width: 2, points: stroke } };
-        socket.timeout(10_000).emit("op", op, (err: Error | null, ack?: { ok: boolean }) => {
-          if (!err && ack?.ok) counters.commitsAcked++;
-          else counters.commitsFailed++;
-        });
+        session.submit({ type: "add", opId: id(), item: { kind: "stroke", id: itemId, color, width: 2, points: stroke } });
       }
       itemId = id();
       stroke = [];
     },
     close: () => {
-      clock.stop();
-      socket.disconnect();
+      // What is still unsent when the run ends did not make it.
+      counters.commitsFailed += session.outbox.size;
+      session.dispose();
     },
   };
 }

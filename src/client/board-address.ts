@@ -1,6 +1,6 @@
 /** Which board this page shows: the id in `/b/<id>`. */
 import { BOARD_PATH_PREFIX, NEW_BOARD_ID_LENGTH, TOKEN_QUERY_PARAM, isValidBoardId } from "../shared/constants.js";
-import { randomId } from "./ids.js";
+import { randomId } from "../shared/ids.js";
 
 /**
  * Reads the board id from the path. A page opened anywhere else (e.g. the Vite dev

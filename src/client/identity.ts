@@ -1,6 +1,6 @@
 /** Who this browser is on every board: a stable clientId and an editable display name. */
 import { LIMITS } from "../shared/protocol-constants.js";
-import { randomId } from "./ids.js";
+import { randomId } from "../shared/ids.js";
 import { readLocal, writeLocal } from "./browser/local-storage.js";
 
 const CLIENT_ID_KEY = "meshboard:clientId";

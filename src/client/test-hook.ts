@@ -1,5 +1,5 @@
 import type { Item } from "../shared/protocol.js";
-import type { OutboxState } from "./sync/outbox.js";
+import type { OutboxState } from "../shared/client/outbox.js";
 
 /**
  * Test/diagnostic hook: `window.__meshboard` exposes read-only facts about the

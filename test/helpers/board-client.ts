@@ -1,14 +1,15 @@
 /**
- * A headless meshboard client for tests: the real socket.io-client speaking the
- * protocol, folding sequenced ops into a BoardModel like the browser does.
+ * A meshboard client for tests: the headless client (src/shared/client/
+ * BoardSession, the browser's own protocol core) on socket.io-client with
+ * in-memory storage, plus a record of what arrived for tests to inspect.
+ * `submit` sends one op once and returns the server's ack (tests study the
+ * server's answers); `draw` queues an op in the outbox as the browser does.
  */
 import { randomBytes } from "node:crypto";
-import { io, type Socket } from "socket.io-client";
-import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../src/shared/constants.js";
-import { BoardModel } from "../../src/shared/board-model.js";
+import type { Socket } from "socket.io-client";
+import type { BoardModel } from "../../src/shared/board-model.js";
 import { z } from "zod";
 import {
-  PROTOCOL_VERSION,
   peerSchema,
   presenceDeltaSchema,
   type BoardOp,
@@ -26,7 +27,9 @@ import {
   type Text,
   type Welcome,
 } from "../../src/shared/protocol.js";
-import { PresenceState } from "../../src/client/sync/presence-state.js";
+import { BoardSession } from "../../src/shared/client/board-session.js";
+import type { PresenceState } from "../../src/shared/client/presence-state.js";
+import { socketWire } from "../../src/shared/client/wire.js";
 import { waitFor } from "./wait.js";
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -34,13 +37,14 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface BoardClientOptions {
   clientId?: string;
   name?: string;
-  lastSeq?: number;
   /** Transport names, or engine.io-client transport classes (e.g. Fetch, to observe requests). */
   transports?: ("polling" | "websocket")[] | unknown[];
   upgrade?: boolean;
   token?: string;
   extraHeaders?: Record<string, string>;
   reconnection?: boolean;
+  /** Follow the server's ink clock (asks `clock` now and then); off by default so tests count only their own events. */
+  inkClock?: boolean;
 }
 
 export function newId(): string {
@@ -72,87 +76,102 @@ export function editOp(itemId: string, text: string): BoardOp & { type: "edit" }
 }
 
 export class BoardClient {
-  readonly socket: ClientSocket;
-  readonly model = new BoardModel();
-  /** Every sequenced op received, in arrival order (duplicates included). */
+  readonly session: BoardSession;
+  /** The Socket.IO socket under the session (tests emit raw events and watch the transport with it). */
+  socket!: ClientSocket;
+  /** Every sequenced op received (live batches and catch-up pages), in arrival order, duplicates included. */
   readonly received: SequencedOp[] = [];
   readonly errors: ProtocolError[] = [];
-  /** Every draft received, batches flattened, in arrival order. */
+  /** Every draft received, batches flattened, in arrival order (this client's own included). */
   readonly drafts: PeerDraft[] = [];
   /** Messages that carried drafts (a `draft` or a `drafts` batch). */
   draftMessages = 0;
   /** Every cursor received, batches flattened, and the `cursors` messages that carried them. */
   readonly cursors: PeerCursor[] = [];
   cursorMessages = 0;
+  /** The latest welcome (kept after a disconnect). */
   welcome: Welcome | null = null;
-  /** The board's peer list as the browser keeps it: the join's snapshot, then deltas (src/client/sync/presence-state.ts). */
-  readonly presence = new PresenceState();
   /** Presence received: messages (snapshots, deltas), peers and leaves they carried, JSON bytes; for traffic assertions. */
   readonly presenceTraffic = { snapshots: 0, deltas: 0, peers: 0, left: 0, bytes: 0 };
-  connectError: (Error & { data?: { code: string; message: string } }) | null = null;
-  private pending = new Map<number, SequencedOp>();
+  connectError: (Error & { data?: { code?: string; message?: string } }) | null = null;
+  /** Server messages that did not match the protocol's schema (tests expect none). */
+  readonly malformed: string[] = [];
 
   constructor(
     readonly url: string,
     readonly boardId: string,
     readonly opts: BoardClientOptions = {},
   ) {
-    const clientId = opts.clientId ?? newId();
-    this.socket = io(url, {
-      path: SOCKET_PATH,
-      query: { [BOARD_QUERY_PARAM]: boardId },
-      auth: (cb) => cb({ protocol: PROTOCOL_VERSION, clientId, lastSeq: this.model.head, lastOpId: this.model.headOpId, name: opts.name ?? "tester", token: opts.token }),
-      transports: (opts.transports ?? ["polling", "websocket"]) as ("polling" | "websocket")[],
-      // Keeps cookies (the balancer's affinity cookie) across requests, like a browser.
-      withCredentials: true,
-      upgrade: opts.upgrade ?? true,
-      extraHeaders: opts.extraHeaders,
-      reconnection: opts.reconnection ?? true,
-      reconnectionDelay: 100,
-      reconnectionDelayMax: 500,
-      forceNew: true,
+    this.session = new BoardSession({
+      boardId,
+      clientId: opts.clientId ?? newId(),
+      name: opts.name ?? "tester",
+      token: opts.token,
+      inkClock: opts.inkClock ?? false,
+      wire: socketWire({
+        url,
+        boardId,
+        socket: {
+          transports: (opts.transports ?? ["polling", "websocket"]) as ("polling" | "websocket")[],
+          tryAllTransports: false,
+          upgrade: opts.upgrade ?? true,
+          extraHeaders: opts.extraHeaders,
+          reconnection: opts.reconnection ?? true,
+          reconnectionDelay: 100,
+          reconnectionDelayMax: 500,
+          forceNew: true,
+        },
+        onSocket: (socket) => {
+          this.socket = socket;
+          this.record(socket);
+        },
+      }),
     });
-    this.socket.on("welcome", (w) => {
-      this.welcome = w;
-      if (w.from < this.model.head) this.reset();
-    });
-    this.socket.on("ops", (ops) => {
-      for (const o of ops) {
-        this.received.push(o);
-        if (o.seq > this.model.head) this.pending.set(o.seq, o);
-      }
-      this.drain();
-    });
-    this.socket.on("presence", (p) => {
+    const s = this.session;
+    s.on("welcome", (w) => (this.welcome = w));
+    s.on("received", (ops) => this.received.push(...ops));
+    s.on("serverError", (e) => this.errors.push(e));
+    s.on("connectError", (e) => (this.connectError = e));
+    s.start();
+  }
+
+  /** What arrived, as it arrived (the session reports others' drafts only; tests see everything). */
+  private record(socket: ClientSocket): void {
+    socket.on("presence", (p) => {
       this.checkShape("presence", z.array(peerSchema), p);
       this.presenceTraffic.snapshots++;
       this.presenceTraffic.peers += p.length;
       this.presenceTraffic.bytes += JSON.stringify(p).length;
-      this.presence.snapshot(p);
     });
-    this.socket.on("presenceDelta", (d) => {
+    socket.on("presenceDelta", (d) => {
       this.checkShape("presenceDelta", presenceDeltaSchema, d);
       this.presenceTraffic.deltas++;
       this.presenceTraffic.peers += d.joined.length;
       this.presenceTraffic.left += d.left.length;
       this.presenceTraffic.bytes += JSON.stringify(d).length;
-      this.presence.delta(d);
     });
-    this.socket.on("disconnect", () => this.presence.disconnected());
-    this.socket.on("error", (e) => this.errors.push(e));
-    this.socket.on("draft", (d) => {
+    socket.on("draft", (d) => {
       this.draftMessages++;
       this.drafts.push(d);
     });
-    this.socket.on("cursors", (batch) => {
-      this.cursorMessages++;
-      this.cursors.push(...batch);
-    });
-    this.socket.on("drafts", (batch) => {
+    socket.on("drafts", (batch) => {
       this.draftMessages++;
       this.drafts.push(...batch);
     });
-    this.socket.on("connect_error", (e) => (this.connectError = e as never));
+    socket.on("cursors", (batch) => {
+      this.cursorMessages++;
+      this.cursors.push(...batch);
+    });
+  }
+
+  /** The confirmed board (replaced when the server rolls back). */
+  get model(): BoardModel {
+    return this.session.model;
+  }
+
+  /** The board's peer list as the browser keeps it: the join's snapshot, then deltas. */
+  get presence(): PresenceState {
+    return this.session.presence;
   }
 
   /** Who is on the board, as this client knows it now. */
@@ -170,41 +189,28 @@ export class BoardClient {
     return this.peers;
   }
 
-  /** Server messages that did not match the protocol's schema (tests expect none). */
-  readonly malformed: string[] = [];
-
   private checkShape(event: string, schema: z.ZodType, payload: unknown): void {
     const r = schema.safeParse(payload);
     if (!r.success) this.malformed.push(`${event}: ${r.error.message}`);
   }
 
-  private drain(): void {
-    let next: SequencedOp | undefined;
-    while ((next = this.pending.get(this.model.head + 1))) {
-      this.pending.delete(next.seq);
-      this.model.apply(next);
-    }
-  }
-
-  private reset(): void {
-    this.model.head = 0;
-    this.model.headOpId = undefined;
-    this.model.items.clear();
-    this.pending.clear();
-  }
-
   /** Resolves once connected and caught up with the head announced in `welcome`. */
   async ready(timeoutMs = 20_000): Promise<this> {
-    await waitFor(() => this.socket.connected && this.welcome && this.model.head >= this.welcome.head, {
+    await waitFor(() => this.session.connected && this.welcome && this.model.head >= this.welcome.head, {
       timeoutMs,
       what: `client on ${this.url} ready (${this.connectError?.message ?? "no error"})`,
     });
     return this;
   }
 
-  /** Sends an op and waits for its acknowledgement. */
+  /** Sends an op once and waits for its acknowledgement. */
   submit(op: BoardOp, timeoutMs = 10_000): Promise<OpAck> {
-    return this.socket.timeout(timeoutMs).emitWithAck("op", op);
+    return this.session.sendNow(op, timeoutMs);
+  }
+
+  /** Queues an op in the outbox, as the browser does: kept and resent until the server has it. */
+  draw(op: BoardOp): void {
+    this.session.submit(op);
   }
 
   /** Ops applied, as a list of visible item ids. */
@@ -217,7 +223,7 @@ export class BoardClient {
   }
 
   close(): void {
-    this.socket.disconnect();
+    this.session.dispose();
   }
 }
 

@@ -1,23 +1,18 @@
 /**
- * A person drawing continuously, as the browser client behaves on the wire:
- * strokes go to an outbox and stay there until acknowledged; everything not yet
- * acknowledged is resent on every new session and after retryable refusals; a
- * stroke drawn while disconnected waits in the outbox; a gap in the sequenced
- * stream is filled with `sync`. Reconnection uses Socket.IO's defaults, which the
- * browser uses too (first retry after 0.5-1.5 s, at most 5 s apart), so measured
- * reconnect times are what a person would see.
+ * A person drawing continuously, as the browser client behaves on the wire,
+ * because it IS the browser's protocol core (src/shared/client/BoardSession) on
+ * socket.io-client with in-memory storage: strokes go to the outbox and stay
+ * until acknowledged, everything unconfirmed is resent once on every new
+ * session and after retryable refusals (with backoff), a stroke drawn while
+ * disconnected waits in the outbox, a gap in the stream is filled with `sync`.
+ * Reconnection uses Socket.IO's defaults, which the browser uses too (first
+ * retry after 0.5-1.5 s, at most 5 s apart), so measured reconnect times are
+ * what a person would see. This file only records what happened, for tests.
  */
-import { io } from "socket.io-client";
-import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../src/shared/constants.js";
-import { BoardModel } from "../../src/shared/board-model.js";
-import {
-  PROTOCOL_VERSION,
-  TRANSIENT_ERRORS,
-  type BoardOp,
-  type ErrorCode,
-  type OpAck,
-  type SequencedOp,
-} from "../../src/shared/protocol.js";
+import type { BoardModel } from "../../src/shared/board-model.js";
+import type { BoardOp, ErrorCode } from "../../src/shared/protocol.js";
+import { BoardSession } from "../../src/shared/client/board-session.js";
+import { socketWire } from "../../src/shared/client/wire.js";
 import { newId, strokeOp, type ClientSocket } from "./board-client.js";
 import { waitFor } from "./wait.js";
 
@@ -30,19 +25,21 @@ export interface DrawerOptions {
   ackTimeoutMs?: number;
 }
 
-/** Retryable refusals: the op was fine, the server was busy (the client retries these). */
-const RETRYABLE: ReadonlySet<ErrorCode> = new Set<ErrorCode>([...TRANSIENT_ERRORS, "internal"]);
-const GAP_TIMEOUT_MS = 1_000;
+/**
+ * Backoff cap for retryable refusals: the browser's rules with a shorter
+ * ceiling (the browser's is 15 s), so that a test's outage ends in seconds.
+ */
+const DRAWER_RETRY_MAX_MS = 2_000;
 
 export class Drawer {
-  readonly socket: ClientSocket;
-  model = new BoardModel();
+  readonly session: BoardSession;
+  socket!: ClientSocket;
   readonly clientId = newId();
   /** Every op this person made, in order. */
   readonly drawn: BoardOp[] = [];
-  /** opIds made while the socket was disconnected. */
+  /** opIds made while the session was disconnected. */
   readonly drawnOffline = new Set<string>();
-  /** opId → seq, from acknowledgements. */
+  /** opId → seq, from acknowledgements (and this client's ops seen in the stream). */
   readonly acked = new Map<string, number>();
   /** Refusals that were not retryable (a healthy run has none). */
   readonly rejected: Array<{ op: BoardOp; code: ErrorCode }> = [];
@@ -54,62 +51,57 @@ export class Drawer {
   /** Sequenced ops received (live, catch-up and sync), duplicates included. */
   received = 0;
   syncs = 0;
-  private outbox: Array<{ op: BoardOp; inFlight: boolean }> = [];
-  private ahead = new Map<number, SequencedOp>();
-  private known = 0;
-  private welcomed = false;
   private timer: NodeJS.Timeout | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private gapTimer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly url: string,
     readonly boardId: string,
     readonly opts: DrawerOptions = {},
   ) {
-    this.socket = io(url, {
-      path: SOCKET_PATH,
-      query: { [BOARD_QUERY_PARAM]: boardId },
-      auth: (cb) => cb({ protocol: PROTOCOL_VERSION, clientId: this.clientId, lastSeq: this.model.head, name: opts.name ?? "drawer" }),
-      transports: opts.transports ?? ["polling", "websocket"],
-      withCredentials: true,
-      extraHeaders: opts.extraHeaders,
-      forceNew: true,
+    this.session = new BoardSession({
+      boardId,
+      clientId: this.clientId,
+      name: opts.name ?? "drawer",
+      ackTimeoutMs: opts.ackTimeoutMs ?? 5_000,
+      outbox: { retry: { maxMs: DRAWER_RETRY_MAX_MS } },
+      wire: socketWire({
+        url,
+        boardId,
+        socket: { transports: opts.transports ?? ["polling", "websocket"], tryAllTransports: false, extraHeaders: opts.extraHeaders, forceNew: true },
+        onSocket: (socket) => (this.socket = socket),
+      }),
     });
-    this.socket.on("welcome", (w) => {
-      this.welcomes.push({ at: Date.now(), node: w.node });
-      if (w.head < this.model.head) {
-        // As the browser does: the server lost what we had; start over from its board.
-        this.regressions.push({ server: w.head, client: this.model.head });
-        this.model = new BoardModel();
-        this.ahead.clear();
-        this.known = 0;
-      }
-      this.known = Math.max(this.known, w.head);
-      this.welcomed = true;
-      for (const e of this.outbox) e.inFlight = false;
-      this.flush();
-      this.checkGap();
+    const s = this.session;
+    s.on("welcome", (w) => this.welcomes.push({ at: Date.now(), node: w.node }));
+    s.on("rollback", (r) => {
+      if (r.serverHead < r.clientHead) this.regressions.push({ server: r.serverHead, client: r.clientHead });
     });
-    this.socket.on("ops", (ops) => this.receive(ops));
-    this.socket.on("drain", (d) => this.drains.push(d.node));
-    this.socket.on("disconnect", (reason) => {
-      this.welcomed = false;
-      this.disconnects.push({ at: Date.now(), reason });
-      for (const e of this.outbox) e.inFlight = false;
+    s.on("acked", ({ op, seq }) => this.acked.set(op.opId, seq));
+    s.on("applied", (ops) => {
+      for (const o of ops) if (o.author === s.clientId && !this.acked.has(o.op.opId)) this.acked.set(o.op.opId, o.seq);
     });
+    s.on("rejected", ({ op, error }) => this.rejected.push({ op, code: error.code }));
+    s.on("received", (ops) => (this.received += ops.length));
+    s.on("catchUp", () => this.syncs++);
+    s.on("drain", (d) => this.drains.push(d.node));
+    s.on("disconnected", (reason) => this.disconnects.push({ at: Date.now(), reason }));
+    s.start();
+  }
+
+  get model(): BoardModel {
+    return this.session.model;
   }
 
   get node(): string | null {
-    return this.welcomed ? (this.welcomes.at(-1)?.node ?? null) : null;
+    return this.session.node;
   }
 
   get connected(): boolean {
-    return this.welcomed && this.socket.connected;
+    return this.session.connected;
   }
 
   get pending(): number {
-    return this.outbox.length;
+    return this.session.outbox.size;
   }
 
   /** Draws one stroke now (it goes out at once if connected, else waits in the outbox). */
@@ -117,13 +109,10 @@ export class Drawer {
     const op = strokeOp([Math.random() * 500, Math.random() * 500, Math.random() * 500, Math.random() * 500]);
     this.drawn.push(op);
     if (!this.connected) this.drawnOffline.add(op.opId);
-    // Live ink first, like the pen tool; volatile, dropped while disconnected.
-    if (this.connected) {
-      const { id, color, width, points } = op.item as { id: string; color: string; width: number; points: number[] };
-      this.socket.volatile.emit("draft", { itemId: id, color, width, from: 0, points, t: Date.now() });
-    }
-    this.outbox.push({ op, inFlight: false });
-    this.flush();
+    // Live ink first, like the pen tool (dropped while disconnected).
+    const { id, color, width, points } = op.item as { id: string; color: string; width: number; points: number[] };
+    this.session.sendDraft({ itemId: id, color, width, from: 0, points, t: Date.now() });
+    this.session.submit(op);
     return op;
   }
 
@@ -137,9 +126,9 @@ export class Drawer {
     this.timer = null;
   }
 
-  /** Everything drawn is acknowledged and the board is applied up to its last known head. */
+  /** Everything drawn is acknowledged and the session is connected. */
   async settled(timeoutMs = 20_000): Promise<void> {
-    await waitFor(() => this.outbox.length === 0 && this.connected, { timeoutMs, what: `outbox of ${this.opts.name ?? "drawer"} empty (${this.outbox.length} left)` });
+    await waitFor(() => this.pending === 0 && this.connected, { timeoutMs, what: `outbox of ${this.opts.name ?? "drawer"} empty (${this.pending} left)` });
   }
 
   async waitForHead(seq: number, timeoutMs = 20_000): Promise<void> {
@@ -148,69 +137,6 @@ export class Drawer {
 
   close(): void {
     this.stop();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.gapTimer) clearTimeout(this.gapTimer);
-    this.socket.disconnect();
-  }
-
-  private flush(): void {
-    if (!this.connected) return;
-    for (const entry of this.outbox) {
-      if (entry.inFlight) continue;
-      entry.inFlight = true;
-      const session = this.welcomes.length;
-      this.socket.timeout(this.opts.ackTimeoutMs ?? 5_000).emit("op", entry.op, (err: Error | null, ack?: OpAck) => {
-        if (!this.outbox.includes(entry) || session !== this.welcomes.length) return;
-        entry.inFlight = false;
-        if (err || !ack) return this.scheduleRetry();
-        if (ack.ok) {
-          this.acked.set(entry.op.opId, ack.seq);
-          this.outbox.splice(this.outbox.indexOf(entry), 1);
-          this.known = Math.max(this.known, ack.seq);
-          this.checkGap();
-          return;
-        }
-        if (RETRYABLE.has(ack.error.code)) return this.scheduleRetry();
-        this.rejected.push({ op: entry.op, code: ack.error.code });
-        this.outbox.splice(this.outbox.indexOf(entry), 1);
-      });
-    }
-  }
-
-  private scheduleRetry(): void {
-    this.retryTimer ??= setTimeout(() => {
-      this.retryTimer = null;
-      this.flush();
-    }, 200);
-  }
-
-  private receive(ops: SequencedOp[]): void {
-    for (const s of ops) {
-      this.received++;
-      if (s.seq > this.model.head) this.ahead.set(s.seq, s);
-      this.known = Math.max(this.known, s.seq);
-    }
-    let next: SequencedOp | undefined;
-    while ((next = this.ahead.get(this.model.head + 1))) {
-      this.ahead.delete(next.seq);
-      this.model.apply(next);
-    }
-    this.checkGap();
-  }
-
-  /** Like the browser's sequencer: a head stuck below a known seq for a second asks `sync`. */
-  private checkGap(): void {
-    if (this.model.head >= this.known || this.gapTimer) return;
-    const headThen = this.model.head;
-    this.gapTimer = setTimeout(() => {
-      this.gapTimer = null;
-      if (this.model.head >= this.known || !this.connected) return this.checkGap();
-      if (this.model.head > headThen) return this.checkGap();
-      this.syncs++;
-      this.socket.timeout(5_000).emit("sync", { since: this.model.head }, (err: Error | null, res?: unknown) => {
-        if (!err && res && typeof res === "object" && "ops" in res) this.receive((res as { ops: SequencedOp[] }).ops);
-        this.checkGap();
-      });
-    }, GAP_TIMEOUT_MS);
+    this.session.dispose();
   }
 }

@@ -5,7 +5,7 @@
  * a lock released when its callback's promise settles. Several "tabs" of one
  * test share one instance, as tabs of one origin share the browser's.
  */
-import type { LockManagerLike } from "../../src/client/sync/tab-presence.js";
+import type { LockManagerLike } from "../../src/shared/client/tab-presence.js";
 
 interface Waiter {
   callback: (lock: unknown) => unknown;

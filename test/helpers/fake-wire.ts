@@ -6,7 +6,7 @@
  */
 import type { HandshakeAuth, Welcome } from "../../src/shared/protocol.js";
 import { LIMITS, PROTOCOL_VERSION } from "../../src/shared/protocol-constants.js";
-import type { AckOf, BoardWire, CallEvent, Payload, SendEvent, WireEvents, WireFactory } from "../../src/client/sync/wire.js";
+import type { AckOf, BoardWire, CallEvent, Payload, SendEvent, WireEvents, WireFactory } from "../../src/shared/client/wire.js";
 
 export interface FakeCall<E extends CallEvent = CallEvent> {
   event: E;

@@ -5,10 +5,10 @@
  * logic); only the connection and the browser's lock manager are stand-ins.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { BoardSession, type SessionOptions } from "../../src/client/sync/board-session.js";
-import type { OutboxState } from "../../src/client/sync/outbox.js";
-import { memoryStorage, type KeyValueStorage } from "../../src/client/sync/storage.js";
-import { webLocksPresence } from "../../src/client/sync/tab-presence.js";
+import { BoardSession, type SessionOptions } from "../../src/shared/client/board-session.js";
+import type { OutboxState } from "../../src/shared/client/outbox.js";
+import { memoryStorage, type KeyValueStorage } from "../../src/shared/client/storage.js";
+import { webLocksPresence } from "../../src/shared/client/tab-presence.js";
 import type { BoardOp, SequencedOp } from "../../src/shared/protocol.js";
 import { FakeLocks } from "../helpers/fake-locks.js";
 import { FakeWire } from "../helpers/fake-wire.js";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ClockSync, CLOCK_SCHEDULE_MS, type ClockReading } from "../../src/client/sync/clock-sync.js";
+import { ClockSync, CLOCK_SCHEDULE_MS, type ClockReading } from "../../src/shared/client/clock-sync.js";
 
 beforeEach(() => {
   vi.useFakeTimers();

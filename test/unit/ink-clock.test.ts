@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InkPacer, type PacerTimers } from "../../src/client/sync/ink-pacer.js";
+import { InkPacer, type PacerTimers } from "../../src/shared/client/ink-pacer.js";
 import { continuesDraft } from "../../src/shared/draft-merge.js";
 import { nextTick, readClock } from "../../src/shared/ink-clock.js";
 import { LIMITS, type Draft } from "../../src/shared/protocol.js";

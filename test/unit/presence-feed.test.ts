@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { peerSchema, presenceDeltaSchema, type Peer, type PresenceDelta } from "../../src/shared/protocol.js";
 import { PresenceCoalescer, PresenceFeed, type PresenceFlush } from "../../src/server/realtime/presence-feed.js";
 import { MemoryPresence, type PresenceRegistry, type PresenceWatcher } from "../../src/server/realtime/presence.js";
-import { PresenceState } from "../../src/client/sync/presence-state.js";
+import { PresenceState } from "../../src/shared/client/presence-state.js";
 import { manualTimers } from "../helpers/manual-timers.js";
 
 function peer(sessionId: string, name = sessionId): Peer {

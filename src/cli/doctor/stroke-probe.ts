@@ -1,23 +1,15 @@
 /**
- * Real Socket.IO clients on one scratch board: websocket-only clients (no
- * affinity needed) and default clients that start on polling and upgrade.
- * One client per node draws a test stroke; every other client must receive it.
+ * Real clients on one scratch board, each the headless client the browser
+ * uses (src/shared/client): websocket-only clients (no affinity needed) and
+ * default clients that start on polling and upgrade. One client per node
+ * draws a test stroke; every other client must receive it.
  */
 import { randomBytes } from "node:crypto";
-import { io, type Socket } from "socket.io-client";
-import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../shared/constants.js";
-import {
-  PROTOCOL_VERSION,
-  type BoardOp,
-  type ClientToServerEvents,
-  type OpAck,
-  type SequencedOp,
-  type ServerToClientEvents,
-} from "../../shared/protocol.js";
+import { BoardSession } from "../../shared/client/board-session.js";
+import { socketWire, type BoardSocket } from "../../shared/client/wire.js";
+import type { BoardOp, OpAck } from "../../shared/protocol.js";
 import { newClientId } from "./polling-probe.js";
 import type { ScratchBoard } from "./scratch-boards.js";
-
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface ProbeClient {
   kind: "websocket" | "upgrade";
@@ -63,27 +55,39 @@ export interface StrokeProbeOptions {
 
 interface Live {
   info: ProbeClient;
-  socket: ClientSocket;
+  session: BoardSession;
+  /** The socket under the session, to watch its transport upgrade. */
+  socket: BoardSocket;
   /** opId → arrival time (performance.now()). */
   arrivals: Map<string, number>;
 }
 
 function connectClient(base: URL, { board, token }: ScratchBoard, kind: ProbeClient["kind"], timeoutMs: number): Promise<Live> {
   const started = performance.now();
-  const socket: ClientSocket = io(base.origin, {
-    path: SOCKET_PATH,
-    query: { [BOARD_QUERY_PARAM]: board },
-    auth: { protocol: PROTOCOL_VERSION, clientId: newClientId(), name: "meshboard doctor", token },
-    transports: kind === "websocket" ? ["websocket"] : ["polling", "websocket"],
-    upgrade: kind === "upgrade",
-    // Keep cookies like a browser (the balancer's affinity cookie).
-    withCredentials: true,
-    forceNew: true,
-    reconnection: false,
-    timeout: timeoutMs,
+  let socket: BoardSocket | undefined;
+  const session = new BoardSession({
+    boardId: board,
+    clientId: newClientId(),
+    name: "meshboard doctor",
+    token,
+    // A probe sends one stroke and no live ink: no clock to follow.
+    inkClock: false,
+    wire: socketWire({
+      url: base.origin,
+      boardId: board,
+      socket: {
+        transports: kind === "websocket" ? ["websocket"] : ["polling", "websocket"],
+        tryAllTransports: false,
+        upgrade: kind === "upgrade",
+        forceNew: true,
+        reconnection: false,
+        timeout: timeoutMs,
+      },
+      onSocket: (s) => (socket = s),
+    }),
   });
-  const live: Live = { info: { kind, node: null, connectMs: null }, socket, arrivals: new Map() };
-  socket.on("ops", (batch: SequencedOp[]) => {
+  const live: Live = { info: { kind, node: null, connectMs: null }, session, socket: undefined as unknown as BoardSocket, arrivals: new Map() };
+  session.on("received", (batch) => {
     const now = performance.now();
     for (const s of batch) if (!live.arrivals.has(s.op.opId)) live.arrivals.set(s.op.opId, now);
   });
@@ -97,15 +101,15 @@ function connectClient(base: URL, { board, token }: ScratchBoard, kind: ProbeCli
       if (error) live.info.error ??= error;
       resolve(live);
     };
-    socket.once("welcome", (w) => {
+    session.on("welcome", (w) => {
       live.info.node = w.node;
       live.info.connectMs = performance.now() - started;
       done();
     });
-    socket.once("connect_error", (err: Error & { data?: { code?: string; message?: string } }) =>
-      done(err.data?.code ? `${err.data.code}: ${err.data.message ?? ""}` : describeError(err)),
-    );
-    socket.once("disconnect", (reason) => done(`disconnected (${reason})`));
+    session.on("connectError", (err) => done(err.data?.code ? `${err.data.code}: ${err.data.message ?? ""}` : describeError(err)));
+    session.on("disconnected", (reason) => done(`disconnected (${reason})`));
+    session.start();
+    live.socket = socket!;
   });
 }
 
@@ -152,7 +156,7 @@ async function draw(drawer: Live, others: Live[], opts: StrokeProbeOptions): Pro
   const sent = performance.now();
   const result: StrokeResult = { drawerNode: drawer.info.node, ackMs: null, deliveries: [] };
   try {
-    const ack: OpAck = await drawer.socket.timeout(opts.timeoutMs).emitWithAck("op", op);
+    const ack: OpAck = await drawer.session.sendNow(op, opts.timeoutMs);
     if (ack.ok) result.ackMs = performance.now() - sent;
     else result.ackError = `${ack.error.code}: ${ack.error.message}`;
   } catch {
@@ -191,6 +195,6 @@ export async function runStrokeProbe(base: URL, board: ScratchBoard, opts: Strok
     }
     return { board: board.board, clients: live.map((l) => l.info), strokes };
   } finally {
-    for (const l of live) l.socket.disconnect();
+    for (const l of live) l.session.dispose();
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { BoardOp, Item } from "../../shared/protocol.js";
 import { LIMITS } from "../../shared/protocol-constants.js";
-import { newOpId } from "../sync/outbox.js";
+import { newOpId } from "../../shared/client/outbox.js";
 import type { DisplayedBoard } from "./displayed-board.js";
 import { UndoHistory, invert, opposite, type UndoEntry, type UndoStep, type Visibility } from "./undo-history.js";
 

@@ -1,8 +1,8 @@
 /** What the headless client needs from the browser: tab liveness, the network's state, this tab's id. */
-import type { NetworkProbe } from "../sync/board-session.js";
-import type { KeyValueStorage } from "../sync/storage.js";
-import { leasePresence, webLocksPresence, type LockManagerLike, type TabPresence } from "../sync/tab-presence.js";
-import { randomId } from "../ids.js";
+import type { NetworkProbe } from "../../shared/client/board-session.js";
+import type { KeyValueStorage } from "../../shared/client/storage.js";
+import { leasePresence, webLocksPresence, type LockManagerLike, type TabPresence } from "../../shared/client/tab-presence.js";
+import { randomId } from "../../shared/ids.js";
 
 const TAB_KEY = "meshboard:tab";
 

@@ -2,7 +2,7 @@
  * localStorage that never throws: private modes, quotas and disabled storage
  * must degrade to "not remembered", not to a broken board.
  */
-import type { KeyValueStorage } from "../sync/storage.js";
+import type { KeyValueStorage } from "../../shared/client/storage.js";
 
 export function readLocal(key: string): string | null {
   try {

@@ -8,7 +8,7 @@ import { LIMITS } from "../../shared/protocol-constants.js";
 import type { Gesture } from "../board/board-editor.js";
 import { drawInk } from "../canvas/stroke-path.js";
 import type { Point } from "../canvas/viewport.js";
-import { randomId } from "../ids.js";
+import { randomId } from "../../shared/ids.js";
 import { quantize } from "./board-coordinates.js";
 import type { Tool, ToolHost } from "./tool.js";
 

@@ -9,7 +9,7 @@ import { translateItem } from "../../shared/item-layout.js";
 import { itemBounds, itemsInside, topmostHit, unionBounds } from "../board/item-geometry.js";
 import { paintItem } from "../canvas/item-painters.js";
 import type { Point, Rect } from "../canvas/viewport.js";
-import { randomId } from "../ids.js";
+import { randomId } from "../../shared/ids.js";
 import type { Tool, ToolHost } from "./tool.js";
 
 /** Hit tolerance in screen pixels. */

@@ -6,7 +6,7 @@
 import type { Shape } from "../../shared/protocol.js";
 import { paintShape } from "../canvas/item-painters.js";
 import type { Point } from "../canvas/viewport.js";
-import { randomId } from "../ids.js";
+import { randomId } from "../../shared/ids.js";
 import { quantize } from "./board-coordinates.js";
 import { snapAngle, squareCorner } from "./constrain.js";
 import type { ShapeToolId, Tool, ToolHost } from "./tool.js";

@@ -6,7 +6,7 @@
 import { itemHit } from "../board/item-geometry.js";
 import type { Text } from "../../shared/protocol.js";
 import type { Point } from "../canvas/viewport.js";
-import { randomId } from "../ids.js";
+import { randomId } from "../../shared/ids.js";
 import type { TextField } from "../ui/text-field.js";
 import { quantize } from "./board-coordinates.js";
 import type { Tool, ToolHost } from "./tool.js";

@@ -3,8 +3,8 @@
  * us, and how much work has not reached the server yet ("Offline · 3 unsent",
  * "Rate-limited · 120 unsent", …): unsent work is never invisible.
  */
-import type { ConnectionStatus } from "../sync/board-session.js";
-import type { OutboxState } from "../sync/outbox.js";
+import type { ConnectionStatus } from "../../shared/client/board-session.js";
+import type { OutboxState } from "../../shared/client/outbox.js";
 
 const LABELS: Record<ConnectionStatus, string> = {
   connecting: "Connecting…",

@@ -10,7 +10,7 @@
  *
  * No DOM: the browser's BoardSession and the Node test client both use it.
  */
-import type { Peer, PresenceDelta } from "../../shared/protocol.js";
+import type { Peer, PresenceDelta } from "../protocol.js";
 
 /** Deltas held while waiting for a snapshot, at most (a snapshot always follows within a join; this is a bound, not a budget). */
 const MAX_EARLY_DELTAS = 1_000;

@@ -17,8 +17,8 @@
  *   server accepts;
  * - a new session resends everything unconfirmed exactly once (backoff reset).
  */
-import type { BoardOp, ErrorCode, OpAck, ProtocolError } from "../../shared/protocol.js";
-import { TRANSIENT_ERRORS } from "../../shared/protocol-constants.js";
+import type { BoardOp, ErrorCode, OpAck, ProtocolError } from "../protocol.js";
+import { TRANSIENT_ERRORS } from "../protocol-constants.js";
 import { randomId } from "../ids.js";
 import { Emitter } from "./emitter.js";
 import type { KeyValueStorage } from "./storage.js";

@@ -8,7 +8,7 @@
  * Build it, attach listeners with `on`, then `start()`: nothing is emitted
  * before `start()`, so no listener can miss an event or hear one too early.
  */
-import type { BoardModel } from "../../shared/board-model.js";
+import type { BoardModel } from "../board-model.js";
 import type {
   BoardOp,
   Cursor,
@@ -21,8 +21,8 @@ import type {
   SequencedOp,
   SyncResult,
   Welcome,
-} from "../../shared/protocol.js";
-import { HANDSHAKE_ERRORS, LIMITS, PROTOCOL_VERSION } from "../../shared/protocol-constants.js";
+} from "../protocol.js";
+import { HANDSHAKE_ERRORS, LIMITS, PROTOCOL_VERSION } from "../protocol-constants.js";
 import { randomId } from "../ids.js";
 import { ClockSync } from "./clock-sync.js";
 import { Emitter } from "./emitter.js";
@@ -98,6 +98,12 @@ export interface SessionOptions {
   network?: NetworkProbe;
   /** Send live ink on the server's ink clock (default true; false: at once). */
   inkClock?: boolean;
+  /**
+   * Fold the sequenced ops into a board (default true). A load generator that
+   * only draws and watches ink turns it off: ops are still reported
+   * (`received`), the outbox is confirmed by acks alone, and no catch-up is asked.
+   */
+  followBoard?: boolean;
   ackTimeoutMs?: number;
   outbox?: Pick<OutboxOptions, "retry" | "window" | "random">;
 }
@@ -135,12 +141,14 @@ export class BoardSession extends Emitter<SessionEvents> {
   private currentStatus: ConnectionStatus = "connecting";
   private name: string;
   private readonly unwatchNetwork: Array<() => void> = [];
+  private readonly following: boolean;
   private disposed = false;
 
   constructor(private readonly opts: SessionOptions) {
     super();
     this.boardId = opts.boardId;
     this.name = opts.name;
+    this.following = opts.followBoard !== false;
     this.sequencer = new OpSequencer({
       applied: (ops) => this.onApplied(ops),
       behind: (since) => this.catchUp(since),
@@ -156,7 +164,11 @@ export class BoardSession extends Emitter<SessionEvents> {
       this.emit("outbox", s);
       this.emit("boardChanged");
     });
-    this.outbox.on("acked", (a) => this.emit("acked", a));
+    this.outbox.on("acked", (a) => {
+      this.emit("acked", a);
+      // The board reaches at least this seq: should its broadcast go missing, the gap timer catches up.
+      if (this.following) this.sequencer.expect(a.seq);
+    });
     this.outbox.on("rejected", (r) => {
       this.emit("rejected", r);
       this.emit("problem", { message: rejectionMessage(r.op, r.error), kind: "error" });
@@ -270,7 +282,7 @@ export class BoardSession extends Emitter<SessionEvents> {
     w.on("welcome", (welcome) => this.onWelcome(welcome));
     w.on("ops", (batch) => {
       this.emit("received", batch);
-      this.sequencer.receive(batch);
+      if (this.following) this.sequencer.receive(batch);
     });
     // Batches may hold this session's own drafts (a busy board) and cursor: shown already.
     w.on("draft", (d) => this.emit("drafts", d.sessionId === this.sessionId ? [] : [d]));
@@ -322,7 +334,7 @@ export class BoardSession extends Emitter<SessionEvents> {
     this.emit("welcome", w);
     this.outbox.attach(this.transport());
     // Catch-up pages from `from` follow the welcome on their own.
-    this.sequencer.expect(w.head);
+    if (this.following) this.sequencer.expect(w.head);
     // Follow the server's clock for this session; until its first reading, ink is sent at once.
     this.ink.setClock(null);
     if (this.opts.inkClock !== false) this.clock.start();

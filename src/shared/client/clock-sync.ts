@@ -4,7 +4,7 @@
  * shortest round trip among the last few (a reading taken while the network or
  * the server was busy has a long trip and a skewed offset).
  */
-import { readClock } from "../../shared/ink-clock.js";
+import { readClock } from "../ink-clock.js";
 
 export interface ClockReading {
   offsetMs: number;

@@ -5,8 +5,8 @@
  * ignored (duplicates from catch-up overlapping live traffic). When the head stops
  * short of a seq known to exist for GAP_TIMEOUT_MS, the owner is asked to `sync`.
  */
-import { BoardModel } from "../../shared/board-model.js";
-import type { SequencedOp } from "../../shared/protocol.js";
+import { BoardModel } from "../board-model.js";
+import type { SequencedOp } from "../protocol.js";
 
 const GAP_TIMEOUT_MS = 1_000;
 

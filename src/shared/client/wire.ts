@@ -4,8 +4,8 @@
  * and Node clients can pass their own socket options.
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
-import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../shared/constants.js";
-import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from "../../shared/protocol.js";
+import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../constants.js";
+import type { ClientToServerEvents, HandshakeAuth, ServerToClientEvents } from "../protocol.js";
 
 export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -6,9 +6,9 @@
  * board's ink (see docs/protocol.md, "Live ink"). Until the clock is known,
  * drafts leave at once.
  */
-import { continuesDraft } from "../../shared/draft-merge.js";
-import { nextTick, type InkClock } from "../../shared/ink-clock.js";
-import type { Draft } from "../../shared/protocol.js";
+import { continuesDraft } from "../draft-merge.js";
+import { nextTick, type InkClock } from "../ink-clock.js";
+import type { Draft } from "../protocol.js";
 
 export interface PacerTimers {
   /** Local time, ms since the epoch. */
