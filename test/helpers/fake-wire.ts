@@ -1,5 +1,5 @@
 /**
- * A fake connection for unit tests of the headless client (src/client/sync):
+ * A fake connection for unit tests of the headless client (src/shared/client):
  * it stands where the Socket.IO socket stands (BoardWire), records what the
  * client sends, and lets the test play the server: deliver events, answer
  * calls, drop and restore the connection.

@@ -1,5 +1,5 @@
 /**
- * The headless client (src/client/sync) against a fake socket: the outbox's
+ * The headless client (src/shared/client) against a fake socket: the outbox's
  * resend and backoff rules, adoption of a closed tab's work, rollback, the ink
  * clock. Real parts throughout (outbox, sequencer, pacer, storage, the lock
  * logic); only the connection and the browser's lock manager are stand-ins.
