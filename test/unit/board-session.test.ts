@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BoardSession, type SessionOptions } from "../../src/shared/client/board-session.js";
 import type { OutboxState } from "../../src/shared/client/outbox.js";
 import { memoryStorage, type KeyValueStorage } from "../../src/shared/client/storage.js";
-import { webLocksPresence } from "../../src/shared/client/tab-presence.js";
+import { leasePresence, webLocksPresence } from "../../src/shared/client/tab-presence.js";
 import type { BoardOp, SequencedOp } from "../../src/shared/protocol.js";
 import { FakeLocks } from "../helpers/fake-locks.js";
 import { FakeWire } from "../helpers/fake-wire.js";
@@ -226,6 +226,24 @@ describe("BoardSession across tabs", () => {
     open.s.dispose();
     await settle();
     expect(late.s.outbox.ops()).toEqual([op]);
+  });
+
+  it("without Web Locks, adopts a tab's work once its heartbeat lease has run out", async () => {
+    const storage = memoryStorage();
+    const gone = session({ storage, tabs: leasePresence(storage), tabId: "tab-gone" });
+    gone.s.start();
+    const op = stroke();
+    gone.s.submit(op);
+    const watcher = session({ storage, tabs: leasePresence(storage), tabId: "tab-watcher" });
+    watcher.s.start();
+    await settle();
+    expect(watcher.s.outbox.size).toBe(0);
+    gone.s.dispose(); // its heartbeat stops
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(watcher.s.outbox.size).toBe(0);
+    await vi.advanceTimersByTimeAsync(11_000);
+    expect(watcher.s.outbox.ops()).toEqual([op]);
+    expect([...storage.map.keys()].filter((k) => k.includes("tab-gone"))).toEqual([]);
   });
 
   it("restores its own record after a reload of the same tab", async () => {

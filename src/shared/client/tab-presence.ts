@@ -65,12 +65,17 @@ export function leasePresence(storage: KeyValueStorage): TabPresence {
       beat();
       beats.push(setInterval(beat, HEARTBEAT_MS));
     },
-    isOrphan: (key) => Promise.resolve(stale(key)),
+    isOrphan(key) {
+      if (!stale(key)) return Promise.resolve(false);
+      storage.remove(key + LEASE_SUFFIX); // the adopter takes the record; its lease goes with it
+      return Promise.resolve(true);
+    },
     watch(key, gone) {
       const timer = setInterval(() => {
         if (!stale(key)) return;
         clearInterval(timer);
         watches.delete(timer);
+        storage.remove(key + LEASE_SUFFIX);
         gone();
       }, HEARTBEAT_MS);
       watches.add(timer);
