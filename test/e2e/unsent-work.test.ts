@@ -91,6 +91,8 @@ describe("unsent work", () => {
     // tab's Web Lock went with it), the record is adopted as the page starts.
     const reopened = Date.now();
     const second = await open(context, id, errors);
+    // No lease to wait past: the page detects live tabs with Web Locks.
+    expect(await second.evaluate(() => "locks" in navigator)).toBe(true);
     await waitFor(() => watcher.model.items.size === 1, { timeoutMs: 5_000, what: "the stroke on the server within 5 s of reopening" });
     expect(Date.now() - reopened).toBeLessThan(5_000);
     await connected(second);
