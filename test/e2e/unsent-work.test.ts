@@ -16,8 +16,8 @@ import { waitFor } from "../helpers/wait.js";
 const ARTIFACTS = "test-artifacts";
 const DESKTOP = { width: 1000, height: 700 };
 const PHONE = { width: 390, height: 780 };
-/** Slow enough that a flood of strokes is refused for a while: 2 ops a second, bursts of 6. */
-const FLOOD_RATE = "2/6";
+/** Slow enough that a flood of strokes outpaces it however slowly the machine draws: 1 op a second, bursts of 4. */
+const FLOOD_RATE = "1/4";
 
 let server: ServerProcess;
 let browser: Browser;
@@ -135,16 +135,16 @@ describe("unsent work", () => {
     const page = await open(context, id, errors);
     await connected(page);
 
-    const strokes = 24;
+    const strokes = 20;
     for (let i = 0; i < strokes; i++) {
-      const y = 150 + (i % 12) * 35;
-      const x = i < 12 ? 200 : 550;
+      const y = 150 + (i % 10) * 40;
+      const x = i < 10 ? 200 : 550;
       await drawStroke(page, [
         [x, y],
         [x + 150, y + 10],
       ]);
     }
-    await waitFor(async () => /^Rate-limited · \d+ unsent$/.test((await badgeText(page)) ?? ""), { what: "badge says the backlog is rate-limited" });
+    await waitFor(async () => /^Rate-limited · \d+ unsent$/.test((await badgeText(page)) ?? ""), { what: "badge says the backlog is rate-limited", intervalMs: 10 });
     await page.screenshot({ path: `${ARTIFACTS}/badge-rate-limited.png` });
     const before = (await hook(page, "outbox")).unsent;
     expect(before).toBeGreaterThan(0);
