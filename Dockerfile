@@ -1,9 +1,13 @@
-# syntax=docker/dockerfile:1
-#
 # meshboard image: docker build -t <registry>/meshboard:<tag> .
 # Three stages: production dependencies, build, and a small non-root runtime.
 # The toolchain (python3, make, g++) is for better-sqlite3's native addon and
 # stays in the build stages.
+#
+# No `# syntax=` line and no `RUN --mount`: the file builds with the engine's
+# own frontend (Docker 20.10's built-in BuildKit, current Docker, the classic
+# builder that Compose 1.29 uses) without pulling a frontend image, so it
+# builds offline. Layer caching on package-lock.json does what an npm cache
+# mount would. Offline, with stand-in bases: docs/deploy-kubernetes.md.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -14,15 +18,19 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 
-# Production dependencies only, native addons compiled for this libc.
-FROM toolchain AS prod-deps
-RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev
+# Every dependency, native addons compiled once, for this libc.
+FROM toolchain AS deps
+RUN npm ci --no-audit --no-fund
 
-# Everything, to compile the server and bundle the client into dist/.
-FROM toolchain AS build
-RUN --mount=type=cache,target=/root/.npm npm ci
+# Compile the server and bundle the client into dist/.
+FROM deps AS build
 COPY . .
 RUN npm run build
+
+# Production dependencies only: the same install with the dev ones pruned
+# (not a second `npm ci`, which would compile better-sqlite3 again).
+FROM deps AS prod-deps
+RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
 # The runtime runs node only: drop the package managers it ships with.

@@ -30,6 +30,12 @@ export interface HaproxyConfigOptions {
   checkIntervalMs?: number;
   /** Admin socket path (runtime stats), optional. */
   statsSocket?: string;
+  /**
+   * A DNS server (host:port) to keep re-resolving the servers' names with, as
+   * Docker's embedded DNS on a Compose network: a restarted container may come
+   * back on another address, and a node not up yet must not stop HAProxy.
+   */
+  nameserver?: string;
 }
 
 export function renderHaproxyConfig(o: HaproxyConfigOptions): string {
@@ -46,6 +52,7 @@ export function renderHaproxyConfig(o: HaproxyConfigOptions): string {
     "global",
     "  maxconn 8000",
     ...(o.statsSocket ? [`  stats socket ${o.statsSocket} mode 600 level admin`] : []),
+    ...(o.nameserver ? ["", "resolvers dns", `  nameserver dns1 ${o.nameserver}`, "  hold valid 1s"] : []),
     "",
     "defaults",
     "  mode http",
@@ -67,7 +74,7 @@ export function renderHaproxyConfig(o: HaproxyConfigOptions): string {
     ...balance[o.routing].map((l) => `  ${l}`),
     `  option httpchk GET ${READY_PATH}`,
     "  http-check expect status 200",
-    `  default-server inter ${inter}ms fastinter ${Math.max(100, Math.round(inter / 2))}ms fall 2 rise 2`,
+    `  default-server inter ${inter}ms fastinter ${Math.max(100, Math.round(inter / 2))}ms fall 2 rise 2${o.nameserver ? " resolvers dns init-addr libc,none" : ""}`,
     ...o.servers.map(serverLine),
     "",
   ].join("\n");

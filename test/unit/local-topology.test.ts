@@ -52,8 +52,24 @@ describe("docker-compose.yml", () => {
       expect(compose.services[n].environment.REDIS_URL).toBe(`redis://redis:6379`);
       expect(compose.services[n].environment.TRUST_PROXY).toBe("1");
     }
-    expect(compose.services.haproxy.ports).toContain(`${DEFAULT_PORT}:${DEFAULT_PORT}`);
+    expect(compose.services.haproxy.ports).toEqual([`127.0.0.1:\${MESHBOARD_PORT:-${DEFAULT_PORT}}:${DEFAULT_PORT}`]);
     expect(compose.services.redis.command).toEqual(expect.arrayContaining(["--appendonly", "yes"]));
+  });
+
+  it("publishes ports on loopback only, and has nothing Compose 1.29 rejects", () => {
+    for (const [name, service] of Object.entries<{ ports?: string[] }>(compose.services)) {
+      for (const p of service.ports ?? []) expect(p, `${name} publishes ${p}`).toMatch(/^127\.0\.0\.1:/);
+    }
+    // Compose 1.29: "'name' does not match any of the regexes"; `version:` is obsolete in v2.
+    expect(Object.keys(compose).filter((k) => !k.startsWith("x-")).sort()).toEqual(["services", "volumes"]);
+  });
+
+  it("runs the nodes as the Kubernetes manifests do: read-only root, data on a volume, /tmp in memory", () => {
+    for (const n of COMPOSE_NODES) {
+      expect(compose.services[n].read_only).toBe(true);
+      expect(compose.services[n].tmpfs).toEqual([expect.stringMatching(/^\/tmp(:|$)/)]);
+      expect(compose.services[n].volumes).toEqual([`${n}-data:/app/data`]);
+    }
   });
 
   it("mounts a HAProxy config that exists for every routing", () => {
