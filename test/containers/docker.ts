@@ -84,7 +84,7 @@ export class ComposeProject {
     const fileArgs = this.files.flatMap((f) => ["-f", path.resolve(ROOT, f)]);
     // The project directory is the repository (relative paths in the file, e.g. ./deploy/haproxy).
     return run(this.compose.file, [...this.compose.args, "-p", this.name, "--project-directory", ROOT, ...fileArgs, ...args], {
-      env: { COMPOSE_DOCKER_CLI_BUILD: "1", DOCKER_BUILDKIT: "1", ...this.env },
+      env: this.env,
       timeoutMs: 300_000,
     });
   }

@@ -61,15 +61,17 @@ if ! "$DOCKER" info >/dev/null 2>&1; then
     sleep 0.5
   done
   if ! "$DOCKER" info >/dev/null 2>&1; then
-    tail -5 "$art/dockerd.log" >&2
-    fail "dockerd could not start (log: $art/dockerd.log)"
+    fail "dockerd could not start: $(tail -1 "$art/dockerd.log") (log: $art/dockerd.log)"
   fi
   echo "started dockerd (pid $dockerd_pid), stopped at the end"
 fi
 engine=$("$DOCKER" version --format '{{.Server.Version}}')
 
 echo "== the doctor CLI (dist/)"
-npm run --silent build:server >"$art/build-server.log" 2>&1 || { tail -20 "$art/build-server.log" >&2; fail "npm run build:server failed"; }
+# `npm test` (CI runs it first) has built it; build again only when src/ changed since.
+if [ ! -f dist/cli/main.js ] || [ -n "$(find src -newer dist/cli/main.js -print -quit)" ]; then
+  npm run --silent build:server >"$art/build-server.log" 2>&1 || { tail -20 "$art/build-server.log" >&2; fail "npm run build:server failed"; }
+fi
 
 echo "== base images (stand-ins for those absent)"
 bash scripts/container-bases.sh || fail "stand-in base images could not be built"
