@@ -68,6 +68,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   if (config.redisUrl) metrics.watchRedis(() => !readiness.failing().includes("redis"));
 
   const boards = new BoardService(backend.store, (boardId, ops) => io.to(boardRoom(boardId)).emit("ops", ops), log);
+  readiness.degradedWhen("store-writes", () => boards.writes.readOnlyReason() !== undefined);
   const reach = backend.boardReach?.(io);
   const sessions = attachSessions(
     io,
@@ -99,6 +100,8 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
       await boards.idle();
       // Their leaves reach the board's members on other nodes before the adapter closes.
       await sessions.settle();
+      sessions.close();
+      boards.close();
       await io.close().catch(() => undefined);
       guards.close();
       await app.close();

@@ -33,6 +33,25 @@ export const LIMITS = {
   maxFontSize: 256,
 } as const;
 
+/**
+ * Connection liveness (Engine.IO's heartbeat, set on the server, read by clients
+ * from the handshake). A client hears a ping every `pingIntervalMs` and gives up on
+ * a node that sent none for `pingIntervalMs + pingTimeoutMs` (10 s): the client of a
+ * frozen (SIGSTOPped, swapping, partitioned) node reconnects, and the balancer, whose
+ * health checks failed meanwhile, sends it to another node: within 15 s in all
+ * (docs/reliability.md, "A frozen node"). Socket.IO's defaults (25 s + 20 s) held such
+ * clients ~40 s.
+ */
+export const HEARTBEAT = { pingIntervalMs: 5_000, pingTimeoutMs: 5_000 } as const;
+
+/**
+ * How long a client waits for an op's acknowledgement before it counts the op as
+ * unanswered (and may resend it: ops are idempotent). Equal to the heartbeat's
+ * give-up time: by then a client of a frozen node has reconnected elsewhere and
+ * resent its outbox, so an ack timeout is a last resort, not the failover path.
+ */
+export const OP_ACK_TIMEOUT_MS = HEARTBEAT.pingIntervalMs + HEARTBEAT.pingTimeoutMs;
+
 /** Shapes a `shape` item can be (its two points are the line's ends or the box's corners). */
 export const SHAPE_KINDS = ["line", "arrow", "rect", "ellipse"] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];

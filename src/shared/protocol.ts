@@ -23,6 +23,8 @@ export {
   ERROR_CODES,
   TRANSIENT_ERRORS,
   HANDSHAKE_ERRORS,
+  HEARTBEAT,
+  OP_ACK_TIMEOUT_MS,
   SHAPE_KINDS,
   type ErrorCode,
   type ShapeKind,
@@ -191,7 +193,22 @@ export interface Welcome {
    * `from` drops its board and applies everything from `from` again.
    */
   from: number;
+  /** True for a view-only link, and while the store refuses writes (then `readOnlyReason` says so). */
   readOnly: boolean;
+  /**
+   * Set when the board is read-only for now, not by the link: the store refuses
+   * writes (full). A plain sentence for a banner. Ops already in the outbox stay
+   * there (they are refused as `storage_unavailable`, which is transient); once the
+   * store takes writes again the node closes the connection and the client
+   * reconnects to a writable session.
+   */
+  readOnlyReason?: string;
+  /**
+   * Who the server knows this browser as: the identity it vouches for (a signed
+   * cookie), which presence and op authorship use, whatever `clientId` the
+   * handshake claimed. The client uses it to recognise its own ops and peers.
+   */
+  self?: { clientId: string };
   limits: typeof LIMITS;
   /** The ink clock: send live ink on its ticks (see `clock` for the server's time). */
   ink: InkClock;

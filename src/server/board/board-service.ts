@@ -6,6 +6,8 @@ import type { BoardOp, OpAck, SequencedOp, SyncResult } from "../../shared/proto
 import { LIMITS } from "../../shared/protocol.js";
 import { BoardFullError, type BoardStore } from "../store/board-store.js";
 import type { Logger } from "../observability/logger.js";
+import { ThrottledLog } from "../observability/throttled-log.js";
+import { StoreWrites } from "./store-writes.js";
 
 /** Delivers sequenced ops to every member of a board, on every node. */
 export type OpPublisher = (boardId: string, ops: SequencedOp[]) => void;
@@ -14,24 +16,32 @@ export class BoardService {
   /** Appends under way; a draining node waits for them. */
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
+  /** A store that refuses writes refuses every op: logged once per interval with a count. */
+  private readonly failures: ThrottledLog;
 
   constructor(
     private readonly store: BoardStore,
     private readonly publish: OpPublisher,
-    private readonly log: Logger,
-  ) {}
+    log: Logger,
+    /** Told of every append's outcome (a full store makes joiners read-only). */
+    readonly writes = new StoreWrites(),
+  ) {
+    this.failures = new ThrottledLog(log);
+  }
 
   async submit(boardId: string, op: BoardOp, author: string): Promise<OpAck> {
     this.inFlight++;
     try {
       const { stored, duplicate } = await this.store.append(boardId, { op, author, at: Date.now() });
+      this.writes.accepted();
       // A duplicate was published when it was first accepted; a client that missed
       // it then catches up by seq, so it is not sent twice.
       if (!duplicate) this.publish(boardId, [stored]);
       return { ok: true, seq: stored.seq, duplicate };
     } catch (err) {
       if (err instanceof BoardFullError) return { ok: false, error: { code: "board_full", message: err.message, event: "op" } };
-      this.log.error({ err, board: boardId, opId: op.opId }, "append failed");
+      this.writes.failed(err);
+      this.failures.report("append", { err, board: boardId, opId: op.opId }, "append failed");
       return { ok: false, error: { code: "storage_unavailable", message: "the board could not be saved; retry later", event: "op" } };
     } finally {
       if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
@@ -62,6 +72,11 @@ export class BoardService {
 
   head(boardId: string): Promise<number> {
     return this.store.head(boardId);
+  }
+
+  /** Stops the failure log's timers. */
+  close(): void {
+    this.failures.close();
   }
 
   /** Resolves once no append is in flight. */

@@ -66,6 +66,7 @@ export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): 
       status: ready ? "ready" : "not_ready",
       phase: opts.readiness.current,
       failing: opts.readiness.failing(),
+      degraded: opts.readiness.degraded(),
       node: opts.nodeId,
     });
   });

@@ -120,12 +120,18 @@ export class PresenceFeed {
   /**
    * Records a join or rename, then announces it, unless the session ended in the
    * meantime (`live()` false): its leave is on its way and must stay the last word.
+   * Announced even if the registry refused the write (a full store): the people on
+   * the board still see who came, and the promise still rejects for the caller.
    */
   upsert(boardId: string, peer: Peer, live: () => boolean): Promise<void> {
     this.members.set(peer.sessionId, boardId);
+    const announce = () => {
+      if (live()) this.coalescer.joined(boardId, peer);
+    };
     return this.track(
-      this.registry.upsert(boardId, peer).then(() => {
-        if (live()) this.coalescer.joined(boardId, peer);
+      this.registry.upsert(boardId, peer).then(announce, (err: unknown) => {
+        announce();
+        throw err;
       }),
     );
   }

@@ -23,11 +23,13 @@ import {
 } from "../../shared/protocol.js";
 import type { BoardService } from "../board/board-service.js";
 import type { Logger } from "../observability/logger.js";
+import { ThrottledLog } from "../observability/throttled-log.js";
 import type { NodeMetrics } from "../observability/metrics.js";
 import { peerColor } from "./presence.js";
 import type { PresenceFeed } from "./presence-feed.js";
 import type { CursorBatcher } from "./cursor-batcher.js";
 import type { DraftBatcher } from "./draft-batcher.js";
+import { StoreReadOnlySessions } from "./store-read-only.js";
 import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 
 export interface SessionDeps {
@@ -65,13 +67,26 @@ export function sessionIds(socket: MeshSocket): { board: string; session: string
   return { board: socket.data.boardId, session: socket.data.sessionId, socket: socket.id };
 }
 
+/** Starts sessions on admitted sockets; `close` stops the node-wide timers. */
+export type SessionStarter = ((socket: MeshSocket) => void) & { close(): void };
+
 /** Returns what starts a session on an admitted socket; everything it registers is shared by the node's sessions. */
-export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void {
+export function createSessions(deps: SessionDeps): SessionStarter {
   const { io, boards, presence, nodeId, log, metrics } = deps;
   /** When a rate-limited socket last heard about it (only sockets that were limited are here). */
   const lastRateNotice = new WeakMap<MeshSocket, number>();
-  /** Joins whose registry write is in flight (socket.data.presence is "joining"). */
+  /** Joins whose registry write is in flight (socket.data.presence is "joining"); they never reject. */
   const joins = new Map<MeshSocket, Promise<void>>();
+  /** Store failures repeat for every session and op while they last: one line per interval, with a count. */
+  const failures = new ThrottledLog(log);
+  /** Sessions started read-only because the store refused writes; reconnected once it takes them again. */
+  const readOnlyForNow = new StoreReadOnlySessions(boards.writes, (socket) => presence.upsert(socket.data.boardId, peer(socket), live(socket)));
+
+  /** A presence write failed: the session goes on (presence is not worth turning anyone away). */
+  const presenceFailed = (socket: MeshSocket, err: unknown): void => {
+    boards.writes.failed(err);
+    failures.report("presence", { ...sessionIds(socket), err }, "presence write failed; the session goes on");
+  };
 
   const peer = (socket: MeshSocket): Peer => ({
     sessionId: socket.data.sessionId,
@@ -143,7 +158,7 @@ export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void 
       if (!join) return; // the join, not written yet, carries the new name
       await join;
       if (!socket.connected) return;
-      await presence.upsert(socket.data.boardId, peer(socket), live(socket));
+      await presence.upsert(socket.data.boardId, peer(socket), live(socket)).catch((err: unknown) => presenceFailed(socket, err));
     },
   };
 
@@ -187,7 +202,7 @@ export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void 
     join
       .catch(() => undefined)
       .then(() => presence.remove(boardId, sessionId))
-      .catch((err) => log.warn({ ...sessionIds(socket), err }, "presence removal failed"));
+      .catch((err: unknown) => failures.report("presence-remove", { ...sessionIds(socket), err }, "presence removal failed"));
   }
 
   /** Counts sequenced ops as they are written to a socket, whichever node sequenced them. */
@@ -197,12 +212,18 @@ export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void 
       }
     : undefined;
 
-  return (socket) => {
+  const startSession = (socket: MeshSocket): void => {
     socket.onAny(dispatch);
     if (countOutgoing) socket.onAnyOutgoing(countOutgoing);
     socket.on("disconnect", ended);
     void start(socket);
   };
+  return Object.assign(startSession, {
+    close: () => {
+      readOnlyForNow.close();
+      failures.close();
+    },
+  });
 
   async function start(socket: MeshSocket): Promise<void> {
     const { boardId, sessionId } = socket.data;
@@ -211,7 +232,16 @@ export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void 
       await socket.join(room);
       if (!socket.connected) return;
       // The join, written before the snapshot is read: the snapshot lists the joiner.
-      const join = presence.upsert(boardId, peer(socket), live(socket));
+      // A store that refuses the write (full) does not stop the session: it goes on
+      // read-only, with the reason in `welcome`.
+      let refusedJoin: string | undefined;
+      const join = presence.upsert(boardId, peer(socket), live(socket)).then(
+        () => boards.writes.accepted(),
+        (err: unknown) => {
+          presenceFailed(socket, err);
+          refusedJoin = boards.writes.readOnlyReason();
+        },
+      );
       socket.data.presence = "joining";
       joins.set(socket, join);
       try {
@@ -221,10 +251,16 @@ export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void 
         socket.data.presence = "joined";
       }
       if (!socket.connected) return;
+      const readOnlyReason = socket.data.readOnly ? undefined : (refusedJoin ?? boards.writes.readOnlyReason());
       // The whole list to the joiner only; the others hear of it in the next delta.
-      socket.emit("presence", await presence.snapshot(boardId));
+      const peers = await presence.snapshot(boardId).catch((err: unknown) => {
+        failures.report("presence-read", { ...sessionIds(socket), err }, "presence read failed; the joiner sees only itself");
+        return [];
+      });
+      socket.emit("presence", peers.some((p) => p.sessionId === sessionId) ? peers : [...peers, peer(socket)]);
       const head = await boards.head(boardId);
       const from = await boards.catchUpFrom(boardId, head, socket.data.lastSeq, socket.data.lastOpId);
+      if (readOnlyReason) readOnlyForNow.add(socket);
       socket.emit("welcome", {
         protocol: PROTOCOL_VERSION,
         boardId,
@@ -232,7 +268,9 @@ export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void 
         sessionId,
         head,
         from,
-        readOnly: socket.data.readOnly,
+        readOnly: socket.data.readOnly || readOnlyReason !== undefined,
+        ...(readOnlyReason ? { readOnlyReason } : {}),
+        self: { clientId: socket.data.clientId },
         limits: LIMITS,
         ink: deps.ink,
       });
@@ -247,7 +285,7 @@ export function createSessions(deps: SessionDeps): (socket: MeshSocket) => void 
       }
       log.info({ ...sessionIds(socket), transport: socket.conn.transport.name, lastSeq: socket.data.lastSeq, from, head }, "session started");
     } catch (err) {
-      log.error({ ...sessionIds(socket), err }, "session start failed");
+      failures.report("start", { ...sessionIds(socket), err }, "session start failed");
       socket.emit("error", { code: "storage_unavailable", message: "the board could not be loaded; reconnecting" });
       // Closing the transport (not disconnect(true)) lets the client reconnect by itself.
       socket.conn.close();

@@ -2,7 +2,7 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/constants.js";
-import { ERROR_CODES, LIMITS, type ErrorCode } from "../../shared/protocol.js";
+import { ERROR_CODES, HEARTBEAT, LIMITS, type ErrorCode } from "../../shared/protocol.js";
 import { allowRequest, handshakeMiddleware, type Admission } from "./handshake.js";
 import { CursorBatcher } from "./cursor-batcher.js";
 import { DraftBatcher, deliverDrafts, type InkSettings } from "./draft-batcher.js";
@@ -29,6 +29,9 @@ export function createSocketServer(http: HttpServer, options: SocketServerOption
     maxHttpBufferSize: LIMITS.maxPayloadBytes,
     // Frames are small; compressing each one costs more CPU than it saves.
     perMessageDeflate: false,
+    // Short enough that the clients of a frozen node give up on it within 10 s (protocol-constants.ts).
+    pingInterval: HEARTBEAT.pingIntervalMs,
+    pingTimeout: HEARTBEAT.pingTimeoutMs,
     transports: options.transports ?? ["polling", "websocket"],
     cors: options.corsOrigins.length ? { origin: options.corsOrigins, credentials: true } : undefined,
     allowRequest: allowRequest(options.admission),
@@ -43,6 +46,8 @@ export interface InkRelay extends InkSettings {
 export interface AttachedSessions {
   /** Finishes presence writes in flight and sends pending deltas (a draining node, after closing its clients). */
   settle(): Promise<void>;
+  /** Stops the sessions' node-wide timers (after settle). */
+  close(): void;
 }
 
 export function attachSessions(
@@ -81,7 +86,7 @@ export function attachSessions(
     startSession(socket);
     release(socket);
   });
-  return { settle: () => presence.settle() };
+  return { settle: () => presence.settle(), close: () => startSession.close() };
 }
 
 /** Counts and logs a refused handshake; the auth payload (and any token in it) is never logged. */
