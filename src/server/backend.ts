@@ -25,7 +25,7 @@ export interface Backend {
 export async function createBackend(config: Config, log: Logger, readiness: Readiness): Promise<Backend> {
   if (config.redisUrl) {
     const { createClusterBackend } = await import("./cluster/cluster-backend.js");
-    return createClusterBackend(config.redisUrl, log, readiness, { presenceTtlMs: config.presenceTtlMs });
+    return createClusterBackend(config.redisUrl, log, readiness, { presenceTtlMs: config.presenceTtlMs, nodeId: config.nodeId });
   }
   const store = new SqliteBoardStore(config.dataDir, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
   const presence = new MemoryPresence();

@@ -18,13 +18,18 @@ import { handleSubscriptionErrors } from "./subscription-errors.js";
 export interface ClusterOptions {
   /** Lifetime of a peer in Redis without its node's heartbeat (default 30 s). */
   presenceTtlMs?: number;
+  /** This node's id, as its peers carry it. */
+  nodeId?: string;
 }
 
 export async function createClusterBackend(redisUrl: string, log: Logger, readiness: Readiness, options: ClusterOptions = {}): Promise<Backend> {
   const redis = connectRedis(redisUrl, log.child({ component: "redis" }));
   readiness.depend("redis", () => redis.health.isUp());
   const store = new RedisBoardStore(redis.commands as unknown as RedisCommands, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
-  const presence = new RedisPresence(redis.commands as unknown as PresenceRedis, { ttlMs: options.presenceTtlMs });
+  const presence = new RedisPresence(redis.commands as unknown as PresenceRedis, { ttlMs: options.presenceTtlMs, nodeId: options.nodeId });
+  // Redis back (a restart replays its AOF: sessions that ended meanwhile come back,
+  // recent ones may be missing): this node's entries are put right at once.
+  redis.health.on("up", () => void presence.reconcile());
 
   return {
     store,

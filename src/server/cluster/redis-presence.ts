@@ -13,6 +13,11 @@
  * Joins, renames and leaves write one session and read nothing back; only a
  * joining session's snapshot reads the hash, and concurrent snapshots of one
  * board share a read.
+ *
+ * After Redis comes back (a restart replays its append-only file, with sessions
+ * that ended while it was down, and loses what was not yet written), each node
+ * `reconcile`s: it removes the entries of its own that it no longer holds and
+ * writes back the ones it does, at once rather than at the next heartbeat or expiry.
  */
 import type { Peer } from "../../shared/protocol.js";
 import type { PresenceRegistry, PresenceWatcher } from "../realtime/presence.js";
@@ -51,6 +56,12 @@ redis.call('HDEL', KEYS[1], ARGV[1])
 return redis.call('ZREM', KEYS[2], ARGV[1])
 `;
 
+/** KEYS: hash, expiries. ARGV: sessionIds. Returns how many were there. */
+const REMOVE_MANY = `
+redis.call('HDEL', KEYS[1], unpack(ARGV))
+return redis.call('ZREM', KEYS[2], unpack(ARGV))
+`;
+
 /** KEYS: hash, expiries. ARGV: now (ms), batch size. Takes expired sessions out and returns them. */
 const SWEEP = `
 local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -65,7 +76,12 @@ export interface RedisPresenceOptions {
   prefix?: string;
   /** How long a peer outlives its node's last heartbeat (heartbeats every third of it). */
   ttlMs?: number;
+  /** This node's id (Peer.node): entries with it are this node's to keep or remove when reconciling. */
+  nodeId?: string;
 }
+
+/** A reconcile that failed (Redis still loading its data, or gone again) is tried again this soon. */
+const RECONCILE_RETRY_MS = 500;
 
 interface BoardReads {
   /** The read in flight, and how many of this node's writes had completed when it was sent. */
@@ -81,10 +97,16 @@ export class RedisPresence implements PresenceRegistry {
   private readonly timer: NodeJS.Timeout;
   private readonly prefix: string;
   readonly ttlMs: number;
+  private readonly nodeId: string | undefined;
   private watcher: PresenceWatcher | null = null;
   /** This node's completed writes, counted: a read sent after the last one sees them all. */
   private writes = 0;
   private beating: Promise<void> | null = null;
+  /** Boards where a remove of this node's failed (Redis down): cleaned up by the next reconcile. */
+  private readonly unconfirmed = new Set<string>();
+  private reconciling: Promise<void> | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(
     private readonly redis: PresenceRedis,
@@ -92,6 +114,7 @@ export class RedisPresence implements PresenceRegistry {
   ) {
     this.prefix = options.prefix ?? "mb";
     this.ttlMs = options.ttlMs ?? DEFAULT_PEER_TTL_MS;
+    this.nodeId = options.nodeId;
     this.timer = setInterval(() => void this.heartbeat().catch(() => undefined), Math.max(1, Math.floor(this.ttlMs / 3)));
     this.timer.unref();
   }
@@ -128,8 +151,60 @@ export class RedisPresence implements PresenceRegistry {
     const peers = this.local.get(boardId);
     peers?.delete(sessionId);
     if (peers?.size === 0) this.local.delete(boardId);
-    await this.redis.eval(REMOVE, { keys: this.keys(boardId), arguments: [sessionId] });
+    try {
+      await this.redis.eval(REMOVE, { keys: this.keys(boardId), arguments: [sessionId] });
+    } catch (err) {
+      this.unconfirmed.add(boardId);
+      throw err;
+    }
     this.writes++;
+  }
+
+  /**
+   * Makes Redis agree with this node about its own sessions, on every board it has
+   * members on or failed to remove one from: entries of this node that it no longer
+   * holds are removed and reported as expired (the board hears `left`); the ones it
+   * holds are written back, and reported as restored if Redis had lost them. Called
+   * whenever Redis is (back) up; retried until it goes through.
+   */
+  reconcile(): Promise<void> {
+    this.reconciling ??= this.reconcileAll()
+      .catch(() => {
+        if (this.closed) return;
+        this.retry ??= setTimeout(() => {
+          this.retry = null;
+          void this.reconcile();
+        }, RECONCILE_RETRY_MS);
+        this.retry.unref();
+      })
+      .finally(() => (this.reconciling = null));
+    return this.reconciling;
+  }
+
+  private async reconcileAll(): Promise<void> {
+    const nodeId = this.nodeId;
+    if (nodeId === undefined) return;
+    const boards = new Set([...this.local.keys(), ...this.unconfirmed]);
+    await Promise.all(
+      [...boards].map(async (boardId) => {
+        const [hash, exp] = this.keys(boardId);
+        const stored = await this.redis.hGetAll(hash);
+        const held = this.local.get(boardId);
+        const ghosts = Object.entries(stored)
+          .filter(([sessionId, json]) => !held?.has(sessionId) && (JSON.parse(json) as StoredPeer).node === nodeId)
+          .map(([sessionId]) => sessionId);
+        if (ghosts.length) {
+          await this.redis.eval(REMOVE_MANY, { keys: [hash, exp], arguments: ghosts });
+          this.watcher?.expired(boardId, ghosts);
+        }
+        this.unconfirmed.delete(boardId);
+        const peers = this.local.get(boardId);
+        if (!peers?.size) return;
+        const missing = await this.write(boardId, [...peers.values()]);
+        const restored = missing.map((id) => peers.get(id)).filter((p): p is Peer => p !== undefined);
+        if (restored.length) this.watcher?.restored(boardId, restored);
+      }),
+    );
   }
 
   snapshot(boardId: string): Promise<Peer[]> {
@@ -205,8 +280,11 @@ export class RedisPresence implements PresenceRegistry {
    * sweep reports them.
    */
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.timer);
+    if (this.retry) clearTimeout(this.retry);
     await this.beating?.catch(() => undefined);
+    await this.reconciling;
     this.local.clear();
   }
 }
