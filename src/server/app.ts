@@ -83,7 +83,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   registerBoardSvgRoute(app, boards, access);
   registerShareLinksRoute(app, access);
   registerMetricsRoute(app, metrics, config.metricsToken);
-  if (config.adminUi) await enableAdminUi(app, io, { ...config.adminUi, nodeId: config.nodeId });
+  if (config.adminUi) await enableAdminUi(app, io, { ...config.adminUi, nodeId: config.nodeId, addressOf: guards.socketAddress, log: log.child({ component: "admin-ui" }) });
   const url = await app.listen({ port: config.port, host: config.host });
   readiness.markReady();
   log.info({ url, mode: config.redisUrl ? "cluster" : "embedded", dataDir: config.redisUrl ? undefined : config.dataDir }, "meshboard node ready");

@@ -123,12 +123,16 @@ export class NodeGuards {
     this.slowClients.close();
   }
 
-  /** The address its Engine.IO connection was counted under (X-Forwarded-For as far as TRUST_PROXY goes). */
-  private socketAddress(socket: MeshSocket): string {
+  /**
+   * The address its Engine.IO connection was counted under (X-Forwarded-For as far
+   * as TRUST_PROXY goes), for a socket of any namespace: read from the node's own
+   * table, since the handshake's headers are released once a session starts.
+   */
+  readonly socketAddress = (socket: { conn: unknown; handshake: { address: string } }): string => {
     // Engine.IO's Socket#id (documented; `private` in its typings).
     const id = (socket.conn as unknown as { id: string }).id;
     return this.conns.get(id)?.address ?? clientAddress(socket.handshake.address, {}, 0);
-  }
+  };
 
   private requestAddress(req: IncomingMessage): string {
     if (this.opts.trustedHops === 0 && req.headers["x-forwarded-for"] !== undefined) {
