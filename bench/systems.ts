@@ -31,6 +31,7 @@ export const MESHBOARD_BENCH_ENV: Record<string, string> = {
   RATE_IP_LIVE: "off",
   RATE_IP_CONTROL: "off",
   MAX_CONNECTIONS_PER_IP: "off",
+  RATE_IP_CONNECT: "off",
 };
 
 export interface SystemOptions {

@@ -10,6 +10,7 @@ import { createBackend } from "./backend.js";
 import type { Config } from "./config.js";
 import { registerBoardSvgRoute } from "./http/board-svg-route.js";
 import { registerRoutes } from "./http/routes.js";
+import { ConnectionGuard } from "./http/connection-limits.js";
 import { registerRequestLimits } from "./http/request-limits.js";
 import { registerSecurityHeaders } from "./http/security-headers.js";
 import { registerShareLinksRoute } from "./http/share-links-route.js";
@@ -39,7 +40,18 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
 
   // Per-request logs would drown the realtime ones: the HTTP layer logs warnings and errors only.
   const httpLog = log.child({ component: "http" }, { level: "warn" }) as FastifyBaseLogger;
-  const app = Fastify({ loggerInstance: httpLog, forceCloseConnections: true });
+  const app = Fastify({
+    loggerInstance: httpLog,
+    forceCloseConnections: true,
+    // Slow senders are cut off: Fastify's default waits forever for a request's body.
+    requestTimeout: config.http.requestTimeoutMs,
+    // An idle connection (no request, no response) is closed: WebSockets carry a ping every 5 s, long-polls answer within 5 s.
+    connectionTimeout: config.http.requestTimeoutMs,
+    // Node checks these timeouts every connectionsCheckingInterval (30 s by default, which would double them).
+    http: { headersTimeout: config.http.headersTimeoutMs, requestTimeout: config.http.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
+  });
+  const connections = config.http.connections ? new ConnectionGuard(config.http.connections, log.child({ component: "http" })) : undefined;
+  connections?.attach(app.server);
   const access = config.accessSecret ? new BoardAccess(config.accessSecret) : undefined;
   const guards = new NodeGuards(
     {
@@ -105,6 +117,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
       await io.close().catch(() => undefined);
       guards.close();
       await app.close();
+      connections?.close();
       await backend.close();
       log.info("closed");
     })());

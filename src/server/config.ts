@@ -7,6 +7,7 @@ import { DEFAULT_PORT } from "../shared/constants.js";
 import { RATE_CLASSES, parseRate, type Rate, type RateClass, type RateLimits } from "./realtime/rate-limit.js";
 import { DEFAULT_INK, type InkSettings } from "./realtime/draft-batcher.js";
 import type { SlowClientLimits } from "./realtime/slow-clients.js";
+import type { ConnectionLimits } from "./http/connection-limits.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 /** Variables whose values never appear in messages, even when invalid. */
@@ -28,6 +29,8 @@ export const DEFAULT_RATES = {
   RATE_IP_HTTP: "50/200",
   /** Every event of one socket; past it the socket is disconnected. */
   RATE_FLOOD: "500/5000",
+  /** New TCP connections per peer address (only without TRUST_PROXY: behind a proxy every peer is the proxy). */
+  RATE_IP_CONNECT: "30/300",
 } as const;
 
 const rateSpec = z
@@ -89,6 +92,10 @@ const envSchema = z.object({
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   ...rateVars,
   MAX_CONNECTIONS_PER_IP: positiveIntOrOff.default(500),
+  /** Open TCP connections per peer address (only without TRUST_PROXY); default MAX_CONNECTIONS_PER_IP + 100. */
+  MAX_HTTP_CONNECTIONS_PER_IP: positiveIntOrOff.optional(),
+  /** The longest an HTTP request may take to arrive, headers and body (slow senders are cut off). */
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   /** A client's buffered outgoing bytes past which it gets no live ink or cursors. */
   SLOW_CLIENT_BUFFER_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
   /** A client's buffered outgoing bytes past which it is disconnected. */
@@ -124,11 +131,24 @@ export interface Config {
   /** HTTP requests per client address; null: unlimited. */
   httpRate: Rate | null;
   maxConnectionsPerIp: number | null;
+  http: HttpLimits;
   slowClients: SlowClientLimits;
   ink: InkSettings;
   /** Cluster mode: a peer's lifetime in Redis without its node's heartbeat. */
   presenceTtlMs: number;
 }
+
+export interface HttpLimits {
+  /** Whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: number;
+  /** Headers must arrive within this (at most requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** Per peer address; null when a proxy is trusted (every peer is the proxy). */
+  connections: ConnectionLimits | null;
+}
+
+/** Headers take no longer than this to arrive, whatever the request timeout. */
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export class ConfigError extends Error {}
 
@@ -159,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
     rates: rateLimits(e),
     httpRate: e.RATE_LIMITS === "off" ? null : parseRate(e.RATE_IP_HTTP)!,
     maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP === "off" ? null : e.MAX_CONNECTIONS_PER_IP,
+    http: httpLimits(e),
     slowClients: {
       softBytes: e.SLOW_CLIENT_BUFFER_BYTES,
       hardBytes: Math.max(e.SLOW_CLIENT_MAX_BYTES, e.SLOW_CLIENT_BUFFER_BYTES),
@@ -174,4 +195,24 @@ function rateLimits(e: Record<keyof typeof DEFAULT_RATES | "RATE_LIMITS", string
   const perClass = (prefix: "RATE_" | "RATE_IP_") =>
     Object.fromEntries(RATE_CLASSES.map((c) => [c, rate(`${prefix}${c.toUpperCase()}` as keyof typeof DEFAULT_RATES)])) as Record<RateClass, Rate | null>;
   return { socket: perClass("RATE_"), address: perClass("RATE_IP_"), flood: rate("RATE_FLOOD") };
+}
+
+function httpLimits(e: {
+  HTTP_REQUEST_TIMEOUT_SECONDS: number;
+  MAX_HTTP_CONNECTIONS_PER_IP?: number | "off";
+  MAX_CONNECTIONS_PER_IP: number | "off";
+  RATE_IP_CONNECT: string;
+  RATE_LIMITS: string;
+  TRUST_PROXY: string;
+}): HttpLimits {
+  const requestTimeoutMs = e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000;
+  const perAddress = e.MAX_HTTP_CONNECTIONS_PER_IP ?? (e.MAX_CONNECTIONS_PER_IP === "off" ? "off" : e.MAX_CONNECTIONS_PER_IP + 100);
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+    connections:
+      e.TRUST_PROXY === "false" || e.TRUST_PROXY === "0"
+        ? { perAddress: perAddress === "off" ? null : perAddress, rate: e.RATE_LIMITS === "off" ? null : parseRate(e.RATE_IP_CONNECT)! }
+        : null,
+  };
 }

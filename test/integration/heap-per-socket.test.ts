@@ -36,6 +36,7 @@ beforeAll(async () => {
       LOG_LEVEL: "warn",
       // Every client comes from 127.0.0.1: per-address limits would refuse the crowd.
       MAX_CONNECTIONS_PER_IP: "off",
+      RATE_IP_CONNECT: "off",
       RATE_IP_OP: "off",
       RATE_IP_LIVE: "off",
       RATE_IP_CONTROL: "off",
