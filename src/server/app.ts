@@ -5,6 +5,7 @@
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { NODE_HEADER } from "../shared/constants.js";
 import { BoardAccess, readOnlyDecision } from "./access/board-access.js";
+import { Identities, vouchConnections } from "./access/identity.js";
 import { BoardService } from "./board/board-service.js";
 import { createBackend } from "./backend.js";
 import type { Config } from "./config.js";
@@ -21,6 +22,7 @@ import { enableAdminUi } from "./observability/admin-ui.js";
 import type { Logger } from "./observability/logger.js";
 import { NodeMetrics } from "./observability/metrics.js";
 import { NodeGuards } from "./realtime/guards.js";
+import type { Admission } from "./realtime/handshake.js";
 import { attachSessions, createSocketServer } from "./realtime/socket-server.js";
 import { boardRoom, localBoardCount, type MeshServer } from "./realtime/types.js";
 
@@ -63,8 +65,18 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
     },
     log.child({ component: "guards" }),
   );
-  const admission = { accepting: () => readiness.isReady(), readOnly: readOnlyDecision(access), refuseConnection: guards.refuseConnection };
+  // Browser identities the server vouches for (a signed HttpOnly cookie); the node is not ready before their key is known.
+  const identities = new Identities();
+  readiness.depend("identity", () => identities.ready);
+  if (config.identitySecret) identities.useSecret(config.identitySecret);
+  else
+    void backend.identityKey().then(
+      (key) => identities.useKey(key),
+      (err: unknown) => log.error({ err }, "no identity key: the node stays not ready"),
+    );
+  const admission: Admission = { accepting: () => readiness.isReady(), readOnly: readOnlyDecision(access), refuseConnection: guards.refuseConnection };
   const io = createSocketServer(app.server, { corsOrigins: config.corsOrigins, admission });
+  admission.identify = vouchConnections(io.engine, identities, config.trustedHops > 0);
   guards.attach(io);
   // Every response names the node that served it: Socket.IO's polling and error
   // responses included (prepended after Socket.IO, which re-registers listeners),
@@ -91,7 +103,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
 
   registerSecurityHeaders(app);
   registerRequestLimits(app, config.httpRate, config.trustedHops);
-  await registerRoutes(app, { staticDir: config.staticDir, readiness, nodeId: config.nodeId, access });
+  await registerRoutes(app, { staticDir: config.staticDir, readiness, nodeId: config.nodeId, access, identities, trustProxy: config.trustedHops > 0 });
   registerBoardSvgRoute(app, boards, access);
   registerShareLinksRoute(app, access);
   registerMetricsRoute(app, metrics, config.metricsToken);

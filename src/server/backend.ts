@@ -3,6 +3,7 @@
  * single node, or Redis (store, presence, adapter) when REDIS_URL is set.
  */
 import { LIMITS } from "../shared/protocol.js";
+import { fileIdentityKey } from "./access/identity-key.js";
 import type { BoardReach } from "./cluster/board-reach.js";
 import type { Config } from "./config.js";
 import type { Readiness } from "./lifecycle.js";
@@ -19,6 +20,8 @@ export interface Backend {
   attachAdapter?: (io: MeshServer, installed: () => void) => void;
   /** Whether other nodes may have members of a board (cluster mode); none: never. */
   boardReach?: (io: MeshServer) => BoardReach;
+  /** The identity key shared by the nodes that verify the same cookies (identity-key.ts). */
+  identityKey(): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function createBackend(config: Config, log: Logger, readiness: Read
   return {
     store,
     presence,
+    identityKey: async () => fileIdentityKey(config.dataDir),
     close: async () => {
       await presence.close();
       await store.close();

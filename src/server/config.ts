@@ -11,7 +11,7 @@ import type { ConnectionLimits } from "./http/connection-limits.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 /** Variables whose values never appear in messages, even when invalid. */
-const SECRET_VARS = new Set(["METRICS_TOKEN", "ADMIN_UI_PASSWORD_HASH", "ACCESS_SECRET"]);
+const SECRET_VARS = new Set(["METRICS_TOKEN", "ADMIN_UI_PASSWORD_HASH", "ACCESS_SECRET", "IDENTITY_SECRET"]);
 
 /**
  * Rate limits, as `<events per second>/<burst>` or `off`. Per socket, and per
@@ -77,6 +77,8 @@ const envSchema = z.object({
   ADMIN_UI_USERNAME: z.string().min(1).max(64).default("admin"),
   /** Set: access control on; boards open through signed editor and read-only links. */
   ACCESS_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  /** Signs browser identities (cookie); unset: derived from ACCESS_SECRET, else generated (DATA_DIR, or shared through Redis). */
+  IDENTITY_SECRET: z.string().min(32, "at least 32 characters").optional(),
   /** Comma-separated origins other than the node's own allowed to connect (Socket.IO CORS and the WebSocket Origin check). */
   CORS_ORIGINS: z
     .string()
@@ -124,6 +126,8 @@ export interface Config {
   adminUi: { username: string; passwordHash: string } | undefined;
   /** Set when access control is on. */
   accessSecret: string | undefined;
+  /** Signs browser identities; unset: ACCESS_SECRET's derivation, else a generated key (identity-key.ts). */
+  identitySecret: string | undefined;
   corsOrigins: string[];
   /** Proxies in front whose X-Forwarded-For entries are believed (Infinity: all). */
   trustedHops: number;
@@ -174,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
     metricsToken: e.METRICS_TOKEN,
     adminUi: e.ADMIN_UI_PASSWORD_HASH ? { username: e.ADMIN_UI_USERNAME, passwordHash: e.ADMIN_UI_PASSWORD_HASH } : undefined,
     accessSecret: e.ACCESS_SECRET,
+    identitySecret: e.IDENTITY_SECRET ?? e.ACCESS_SECRET,
     corsOrigins: e.CORS_ORIGINS,
     trustedHops: e.TRUST_PROXY === "true" ? Number.POSITIVE_INFINITY : e.TRUST_PROXY === "false" ? 0 : Number(e.TRUST_PROXY),
     rates: rateLimits(e),

@@ -12,6 +12,12 @@ export const BOARD_QUERY_PARAM = "board";
  */
 export const AFFINITY_COOKIE = "io";
 
+/**
+ * Cookie carrying the browser's server-issued identity (`<id>.<signature>`,
+ * HttpOnly): presence and op authorship use the id it vouches for.
+ */
+export const IDENTITY_COOKIE = "mb_id";
+
 /** Response header naming the node that served a request. */
 export const NODE_HEADER = "x-meshboard-node";
 

@@ -5,6 +5,7 @@
  */
 import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { LIMITS } from "../../shared/protocol.js";
+import { redisIdentityKey, type KeyRedis } from "../access/identity-key.js";
 import type { Backend } from "../backend.js";
 import type { Readiness } from "../lifecycle.js";
 import type { Logger } from "../observability/logger.js";
@@ -64,6 +65,18 @@ export async function createClusterBackend(redisUrl: string, log: Logger, readin
           return shardSubscribers(redis.pub as never, adapter.dynamicChannel(boardRoom(boardId)), cluster);
         },
       });
+    },
+    identityKey: async () => {
+      // Once Redis answers; retried while it does not (the node stays not ready meanwhile).
+      for (;;) {
+        if (!redis.health.isUp()) await new Promise<void>((resolve) => redis.health.once("up", () => resolve()));
+        try {
+          return await redisIdentityKey(redis.commands as unknown as KeyRedis);
+        } catch (err) {
+          log.warn({ err: (err as Error).message }, "could not read the identity key from Redis; retrying");
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
     },
     close: async () => {
       await presence.close();

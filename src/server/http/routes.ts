@@ -4,6 +4,7 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import { BOARD_PATH_PREFIX, HEALTH_PATH, READY_PATH, TOKEN_QUERY_PARAM, isValidBoardId } from "../../shared/constants.js";
 import type { BoardAccess } from "../access/board-access.js";
+import { overHttps, type Identities } from "../access/identity.js";
 import { newBoardId } from "../board/board-id.js";
 import type { Readiness } from "../lifecycle.js";
 import { errorPage } from "./pages.js";
@@ -15,6 +16,10 @@ export interface RouteOptions {
   nodeId: string;
   /** Set when access control is on: boards are reached through signed links. */
   access?: BoardAccess;
+  /** The board page gives a browser without one its identity cookie. */
+  identities?: Identities;
+  /** Believe X-Forwarded-Proto (the cookie is Secure when the page was reached over HTTPS). */
+  trustProxy?: boolean;
 }
 
 export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): Promise<void> {
@@ -52,6 +57,10 @@ export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): 
         .code(403)
         .type("text/html; charset=utf-8")
         .send(errorPage(403, "No access", "This link does not open this board. Ask someone on the board for a share link."));
+    }
+    const ids = opts.identities;
+    if (ids?.ready && !ids.fromHeaders(req.headers)) {
+      reply.header("set-cookie", ids.cookie(ids.issue().value, overHttps(req.headers, Boolean((req.raw.socket as { encrypted?: boolean }).encrypted), opts.trustProxy ?? false)));
     }
     const { body, encoding } = pickEncoding(boardPage, req.headers["accept-encoding"]);
     if (encoding) reply.header("content-encoding", encoding);

@@ -2,8 +2,9 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { BOARD_QUERY_PARAM, isValidBoardId } from "../../shared/constants.js";
+import { cleanDisplayName } from "../../shared/display-name.js";
 import { HANDSHAKE_ERRORS, PROTOCOL_VERSION, describeIssues, handshakeAuthSchema } from "../../shared/protocol.js";
-import type { MeshSocket } from "./types.js";
+import { DEFAULT_NAME, type MeshSocket } from "./types.js";
 
 export interface Admission {
   /** False while starting or draining: new sessions go elsewhere. */
@@ -12,6 +13,8 @@ export interface Admission {
   readOnly(boardId: string, token: string | undefined): boolean | "forbidden";
   /** Why a new connection is refused (origin, too many from one address), or null. */
   refuseConnection?(req: IncomingMessage): string | null;
+  /** The identity the server vouches for on this connection (its initial request), or null; absent: the claimed clientId is used. */
+  identify?(req: IncomingMessage): string | null;
 }
 
 /**
@@ -49,11 +52,14 @@ export function handshakeMiddleware(admission: Admission) {
     }
     const readOnly = admission.readOnly(boardId, auth.data.token);
     if (readOnly === "forbidden") return refuse(HANDSHAKE_ERRORS.forbidden, "this link does not grant access to the board");
+    // Whoever the client claims to be, it is who its cookie (or this handshake) says.
+    const vouched = admission.identify ? admission.identify(socket.request) : auth.data.clientId;
+    if (vouched === null) return void socket.conn.close();
     socket.data = {
       boardId,
-      clientId: auth.data.clientId,
+      clientId: vouched,
       sessionId: randomBytes(9).toString("base64url"),
-      name: auth.data.name.trim() || "Guest",
+      name: cleanDisplayName(auth.data.name) || DEFAULT_NAME,
       lastSeq: auth.data.lastSeq,
       lastOpId: auth.data.lastOpId,
       readOnly,

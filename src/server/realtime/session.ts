@@ -21,6 +21,7 @@ import {
   type ProtocolError,
   type SequencedOp,
 } from "../../shared/protocol.js";
+import { cleanDisplayName } from "../../shared/display-name.js";
 import type { BoardService } from "../board/board-service.js";
 import type { Logger } from "../observability/logger.js";
 import { ThrottledLog } from "../observability/throttled-log.js";
@@ -30,7 +31,7 @@ import type { PresenceFeed } from "./presence-feed.js";
 import type { CursorBatcher } from "./cursor-batcher.js";
 import type { DraftBatcher } from "./draft-batcher.js";
 import { StoreReadOnlySessions } from "./store-read-only.js";
-import { boardRoom, type MeshServer, type MeshSocket } from "./types.js";
+import { DEFAULT_NAME, boardRoom, type MeshServer, type MeshSocket } from "./types.js";
 
 export interface SessionDeps {
   io: MeshServer;
@@ -153,7 +154,7 @@ export function createSessions(deps: SessionDeps): SessionStarter {
 
     // A rename is a `joined` delta of the same session.
     async profile(socket, { name }) {
-      socket.data.name = name.trim() || "Guest";
+      socket.data.name = cleanDisplayName(name) || DEFAULT_NAME;
       const join = joining(socket);
       if (!join) return; // the join, not written yet, carries the new name
       await join;

@@ -26,6 +26,9 @@ export type MeshSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inte
 
 const BOARD_ROOM_PREFIX = "board:";
 
+/** The name of someone whose name is empty once cleaned (display-name.ts). */
+export const DEFAULT_NAME = "Guest";
+
 export function boardRoom(boardId: string): string {
   return `${BOARD_ROOM_PREFIX}${boardId}`;
 }
