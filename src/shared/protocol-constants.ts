@@ -36,13 +36,14 @@ export const LIMITS = {
 /**
  * Connection liveness (Engine.IO's heartbeat, set on the server, read by clients
  * from the handshake). A client hears a ping every `pingIntervalMs` and gives up on
- * a node that sent none for `pingIntervalMs + pingTimeoutMs` (10 s): the client of a
+ * a node that sent none for `pingIntervalMs + pingTimeoutMs` (8 s): the client of a
  * frozen (SIGSTOPped, swapping, partitioned) node reconnects, and the balancer, whose
- * health checks failed meanwhile, sends it to another node: within 15 s in all
- * (docs/reliability.md, "A frozen node"). Socket.IO's defaults (25 s + 20 s) held such
- * clients ~40 s.
+ * health checks failed meanwhile, sends it to another node: within 15 s in all, with
+ * room for a reconnect attempt or two on a loaded machine (docs/reliability.md).
+ * Socket.IO's defaults (25 s + 20 s) held such clients ~40 s. The server drops a
+ * client that has not answered a ping within `pingTimeoutMs`.
  */
-export const HEARTBEAT = { pingIntervalMs: 5_000, pingTimeoutMs: 5_000 } as const;
+export const HEARTBEAT = { pingIntervalMs: 3_000, pingTimeoutMs: 5_000 } as const;
 
 /**
  * How long a client waits for an op's acknowledgement before it counts the op as

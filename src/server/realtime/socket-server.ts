@@ -29,7 +29,7 @@ export function createSocketServer(http: HttpServer, options: SocketServerOption
     maxHttpBufferSize: LIMITS.maxPayloadBytes,
     // Frames are small; compressing each one costs more CPU than it saves.
     perMessageDeflate: false,
-    // Short enough that the clients of a frozen node give up on it within 10 s (protocol-constants.ts).
+    // Short enough that the clients of a frozen node give up on it within 8 s (protocol-constants.ts).
     pingInterval: HEARTBEAT.pingIntervalMs,
     pingTimeout: HEARTBEAT.pingTimeoutMs,
     transports: options.transports ?? ["polling", "websocket"],
