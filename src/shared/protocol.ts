@@ -203,19 +203,14 @@ export interface Welcome {
    * reconnects to a writable session.
    */
   readOnlyReason?: string;
-  /**
-   * Who the server knows this browser as: the identity it vouches for (a signed
-   * cookie), which presence and op authorship use, whatever `clientId` the
-   * handshake claimed. The client uses it to recognise its own ops and peers.
-   */
-  self?: { clientId: string };
   limits: typeof LIMITS;
   /** The ink clock: send live ink on its ticks (see `clock` for the server's time). */
   ink: InkClock;
   /**
-   * Who the server says this client is (its server-issued clientId, used for
-   * authorship). Optional until every server sends it: without it a client is
-   * the clientId it sent.
+   * Who the server says this client is: the identity it vouches for (a signed
+   * HttpOnly cookie), which presence and op authorship use, whatever `clientId`
+   * the handshake claimed. Optional until every server sends it: without it a
+   * client is the clientId it sent.
    */
   self?: { clientId: string };
 }
