@@ -1,11 +1,14 @@
 /** Who this browser is on every board: a stable clientId and an editable display name. */
-import { LIMITS } from "../shared/protocol-constants.js";
+import { cleanDisplayName } from "../shared/display-name.js";
 import { randomId } from "../shared/ids.js";
 import { readLocal, writeLocal } from "./browser/local-storage.js";
 
 const CLIENT_ID_KEY = "meshboard:clientId";
 const NAME_KEY = "meshboard:name";
 const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** The server's own sanitiser, so the name you see is the name others see. */
+export const cleanName = cleanDisplayName;
 
 export function loadClientId(): string {
   const stored = readLocal(CLIENT_ID_KEY);
@@ -29,7 +32,3 @@ export function saveName(name: string): string {
   return clean;
 }
 
-/** Trims, collapses whitespace and caps the length to what the server accepts. */
-export function cleanName(name: string): string {
-  return Array.from(name.replace(/\s+/g, " ").trim()).slice(0, LIMITS.maxNameLength).join("").trim();
-}

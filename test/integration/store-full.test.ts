@@ -7,13 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "redis";
 import { startRedis, type RedisProcess } from "../../scripts/lib/redis-process.js";
+import type { Browser } from "playwright-core";
 import { ClientPool, BoardClient, newId, strokeOp } from "../helpers/board-client.js";
+import { launchBrowser } from "../helpers/browser.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
 
 let redis: RedisProcess;
 let node: ServerProcess;
 let admin: ReturnType<typeof createClient>;
+let browser: Browser;
 const pool = new ClientPool();
 
 beforeAll(async () => {
@@ -21,8 +24,10 @@ beforeAll(async () => {
   admin = createClient({ url: redis.url });
   await admin.connect();
   node = await startServer({ env: { REDIS_URL: redis.url, LOG_LEVEL: "info" } });
+  browser = await launchBrowser();
 });
 afterAll(async () => {
+  await browser?.close();
   pool.closeAll();
   await node?.stop();
   await admin?.close().catch(() => undefined);
@@ -82,6 +87,13 @@ describe("Redis full (maxmemory, noeviction)", () => {
     expect(joiner.socket.connected && writer.socket.connected).toBe(true);
     const welcomesBefore = joiner.welcome;
 
+    // A person opening the board sees why they cannot draw, in plain words, where the page starts.
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${node.url}/b/${board}`);
+    const banner = page.locator(".notice-banner");
+    await banner.waitFor({ state: "visible", timeout: 15_000 });
+    expect(await banner.textContent()).toMatch(/full/);
+
     // One line for the first refusal (its message, no stack), the rest counted.
     const appendLines = lines(node.output(), "append failed");
     expect(appendLines.length).toBeGreaterThanOrEqual(1);
@@ -97,6 +109,8 @@ describe("Redis full (maxmemory, noeviction)", () => {
       what: "the joiner back on a writable session",
     });
     expect(joiner.welcome?.readOnlyReason).toBeUndefined();
+    // The page got its tools back too: the banner is gone.
+    await banner.waitFor({ state: "hidden", timeout: 15_000 });
     expect(await joiner.submit(strokeOp())).toMatchObject({ ok: true, seq: 6 });
     expect((await (await fetch(`${node.url}/readyz`)).json()).degraded).toEqual([]);
     // The refusals of the 40 ops were counted in at most one more line per interval.

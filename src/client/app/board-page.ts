@@ -33,6 +33,7 @@ import { PeerCursors } from "../ui/peer-cursors.js";
 import { PresencePanel } from "../ui/presence-panel.js";
 import { ShareMenu } from "../ui/share-link.js";
 import { TextField } from "../ui/text-field.js";
+import { NoticeBanner } from "../ui/notice-banner.js";
 import { Toasts } from "../ui/toasts.js";
 import { Toolbar } from "../ui/toolbar.js";
 import { installZoomControls } from "../ui/zoom-controls.js";
@@ -56,6 +57,7 @@ export class BoardPage {
   private readonly sceneLayer = new CanvasLayer(byId<HTMLCanvasElement>("scene"));
   private readonly inkLayer = new CanvasLayer(byId<HTMLCanvasElement>("ink"));
   private readonly toasts = new Toasts(byId("toasts"));
+  private readonly notice = new NoticeBanner(document.body);
   private readonly badge = new ConnectionBadge(byId("connection"), byId("connection-text"));
   private readonly peerDrafts = new PeerDrafts();
   private readonly style = new DrawingStyle();
@@ -209,7 +211,9 @@ export class BoardPage {
     s.on("welcome", (w) => {
       this.badge.setNode(w.node);
       this.presence.setSelf(w.sessionId);
-      if (w.readOnly && !this.editor.readOnly) this.toasts.show("This board is view-only.");
+      // A store that refuses writes makes the board read-only for now, with a reason; a view-only link, for good.
+      this.notice.show(w.readOnlyReason);
+      if (w.readOnly && !w.readOnlyReason && !this.editor.readOnly) this.toasts.show("This board is view-only.");
       this.editor.readOnly = w.readOnly;
       this.toolbar.setReadOnly(w.readOnly);
       this.modes.recheck();

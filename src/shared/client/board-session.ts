@@ -22,7 +22,7 @@ import type {
   SyncResult,
   Welcome,
 } from "../protocol.js";
-import { HANDSHAKE_ERRORS, LIMITS, PROTOCOL_VERSION } from "../protocol-constants.js";
+import { HANDSHAKE_ERRORS, LIMITS, OP_ACK_TIMEOUT_MS, PROTOCOL_VERSION } from "../protocol-constants.js";
 import { randomId } from "../ids.js";
 import { ClockSync } from "./clock-sync.js";
 import { Emitter } from "./emitter.js";
@@ -108,7 +108,6 @@ export interface SessionOptions {
   outbox?: Pick<OutboxOptions, "retry" | "window" | "random">;
 }
 
-const OP_ACK_TIMEOUT_MS = 10_000;
 const SYNC_TIMEOUT_MS = 10_000;
 const CLOCK_TIMEOUT_MS = 5_000;
 /** Failed reconnect attempts after which we call it "offline" rather than "reconnecting". */
