@@ -19,7 +19,7 @@ import { Viewport, ZOOM_STEP } from "../canvas/viewport.js";
 import { cleanName, saveName } from "../identity.js";
 import { PointerInput } from "../input/pointer-input.js";
 import { installShortcuts, isTypingIn } from "../input/shortcuts.js";
-import { installWheelZoom } from "../input/wheel-zoom.js";
+import { installWheelNavigation } from "../input/wheel-navigation.js";
 import { BoardSession } from "../../shared/client/board-session.js";
 import { CursorBroadcast } from "../input/cursor-broadcast.js";
 import { socketWire } from "../../shared/client/wire.js";
@@ -37,6 +37,8 @@ import { NoticeBanner } from "../ui/notice-banner.js";
 import { Toasts } from "../ui/toasts.js";
 import { Toolbar } from "../ui/toolbar.js";
 import { installZoomControls } from "../ui/zoom-controls.js";
+import { EmptyBoardHint } from "../ui/empty-board-hint.js";
+import { installShortcutSheet } from "../ui/shortcut-sheet.js";
 import { BoardExport } from "./board-export.js";
 import { boardKeymap } from "./keymap.js";
 import { ToolModes } from "./tool-modes.js";
@@ -75,6 +77,7 @@ export class BoardPage {
   private readonly input: PointerInput;
   private readonly toolbar: Toolbar;
   private readonly exporter: BoardExport;
+  private readonly emptyHint = new EmptyBoardHint(byId("empty-hint"));
   /** Items a tool is showing itself (being moved or edited) are left out of the scene meanwhile. */
   private hiddenItems: ReadonlySet<string> | null = null;
   private sceneItems: { from: readonly Item[]; hidden: ReadonlySet<string>; items: readonly Item[] } | null = null;
@@ -143,6 +146,7 @@ export class BoardPage {
       showCursor: (id) => (this.boardEl.dataset.tool = id),
     });
     this.frames = new FrameLoop((now) => {
+      this.emptyHint.update({ empty: this.displayed.count === 0, busy: this.input.drawing, readOnly: this.editor.readOnly });
       const tool = this.modes.tool;
       tool.frame?.(now);
       this.scene.render();
@@ -159,7 +163,10 @@ export class BoardPage {
       canEdit: () => !this.editor.readOnly,
       cursor: (p) => this.cursorOut.update(p && { x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 }),
     });
-    this.exporter = new BoardExport(who.boardId, () => this.displayed.items(), (m) => this.toasts.show(m, "info"));
+    this.exporter = new BoardExport(who.boardId, () => this.displayed.items(), {
+      notify: (m) => this.toasts.show(m, "info"),
+      progress: (m) => this.toasts.progress(m),
+    });
     this.toolbar = new Toolbar(byId("toolbar-root"), this.style, {
       selectTool: (id) => this.modes.choose(id),
       undo: () => this.undo(),
@@ -178,7 +185,7 @@ export class BoardPage {
   start(): void {
     this.wireSession();
     this.installKeys();
-    installWheelZoom(this.inkLayer.canvas, this.viewport);
+    installWheelNavigation(this.inkLayer.canvas, this.viewport);
     installZoomControls(this.viewport, { zoomBy: (f) => this.zoomBy(f), reset: () => this.viewport.reset(), fit: () => this.fitToContent() }, ZOOM_STEP);
     addEventListener("resize", () => this.resize());
     this.watchPixelRatio();
@@ -269,6 +276,7 @@ export class BoardPage {
         stepWidth: (step) => style.stepWidth(step),
       }),
     );
+    installShortcutSheet(byId<HTMLDialogElement>("shortcut-sheet"), byId("shortcut-list"));
     addEventListener("keydown", (e) => {
       this.modifiers.shift = e.shiftKey;
       if (e.code !== "Space" || isTypingIn(e) || document.querySelector("dialog[open]")) return;

@@ -1,6 +1,7 @@
 /** Who is on the board: a count and avatars, and a panel with the list and your editable name. */
 import type { Peer } from "../../shared/protocol.js";
-import { el, initials } from "./dom.js";
+import { byId, el, initials } from "./dom.js";
+import { closeOnOutsidePress } from "./outside-press.js";
 
 const MAX_AVATARS = 4;
 
@@ -38,9 +39,14 @@ export class PresencePanel {
         this.toggle(false);
       }
     });
-    document.addEventListener("pointerdown", (e) => {
-      const t = e.target as Node;
-      if (!els.panel.hidden && !els.panel.contains(t) && !els.button.contains(t)) this.toggle(false);
+    closeOnOutsidePress(
+      { isOpen: () => !els.panel.hidden, owns: (t) => els.panel.contains(t) || els.button.contains(t), close: () => this.toggle(false) },
+      byId("board"),
+    );
+    document.addEventListener("keydown", (e) => {
+      if (e.key !== "Escape" || els.panel.hidden) return;
+      e.preventDefault();
+      this.toggle(false);
     });
     this.render();
   }
@@ -66,6 +72,8 @@ export class PresencePanel {
     this.els.panel.hidden = !open;
     this.els.button.setAttribute("aria-expanded", String(open));
     if (open) this.els.nameInput.focus();
+    // Focus must not stay in a hidden field: keys would go on typing into it, not to the board.
+    else if (this.els.panel.contains(document.activeElement)) this.els.button.focus();
   }
 
   private commitName(): void {

@@ -6,7 +6,8 @@
  * Every copied link carries its token; nothing from the server is parsed as markup.
  */
 import { TOKEN_QUERY_PARAM, boardLinksPath } from "../../shared/constants.js";
-import { el } from "./dom.js";
+import { byId, el } from "./dom.js";
+import { closeOnOutsidePress } from "./outside-press.js";
 import type { ToastKind } from "./toasts.js";
 
 /** The links route's answer (see src/server/http/share-links-route.ts); paths relative to the page's origin. */
@@ -64,10 +65,10 @@ export class ShareMenu {
     els.button.setAttribute("aria-expanded", "false");
     els.button.setAttribute("aria-controls", els.menu.id);
     els.button.addEventListener("click", () => this.toggle());
-    document.addEventListener("pointerdown", (e) => {
-      const t = e.target as Node;
-      if (this.isOpen && !els.menu.contains(t) && !els.button.contains(t)) this.toggle(false);
-    });
+    closeOnOutsidePress(
+      { isOpen: () => this.isOpen, owns: (t) => els.menu.contains(t) || els.button.contains(t), close: () => this.toggle(false) },
+      byId("board"),
+    );
     document.addEventListener("keydown", (e) => {
       if (e.key !== "Escape" || !this.isOpen) return;
       e.preventDefault();

@@ -9,6 +9,13 @@ export type ToastKind = "info" | "error";
 export class Toasts {
   constructor(private readonly container: HTMLElement) {}
 
+  /** A message that stays, with a spinner, until the returned function is called (work under way). */
+  progress(message: string): () => void {
+    const toast = el("div", "toast progress", message);
+    this.container.prepend(toast);
+    return () => toast.remove();
+  }
+
   show(message: string, kind: ToastKind = "info"): void {
     // The same message twice in a row (e.g. repeated refusals) is shown once.
     const newest = this.container.firstElementChild;

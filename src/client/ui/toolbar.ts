@@ -2,6 +2,7 @@
 import type { ToolId } from "../tools/tool.js";
 import { PALETTE, WIDTHS, type DrawingStyle } from "../tools/drawing-style.js";
 import { el } from "./dom.js";
+import { ToolbarOverflow } from "./toolbar-overflow.js";
 
 export interface ToolbarActions {
   selectTool(id: ToolId): void;
@@ -24,6 +25,8 @@ export class Toolbar {
   private readonly undoButton: HTMLButtonElement;
   private readonly redoButton: HTMLButtonElement;
   private readonly editButtons: HTMLButtonElement[];
+  private readonly moreButton: HTMLButtonElement;
+  private readonly overflow: ToolbarOverflow;
   private tool: ToolId = "pen";
   private readOnly = false;
 
@@ -83,6 +86,27 @@ export class Toolbar {
     const editTools = this.toolButtons.filter((b) => !VIEW_TOOLS.has(b.dataset.tool as ToolId));
     this.editButtons = [...editTools, ...this.swatches, ...this.widthButtons, clearButton];
 
+    this.moreButton = root.querySelector<HTMLButtonElement>("#more-tools")!;
+    const tool = (id: ToolId): HTMLElement => this.toolButtons.find((b) => b.dataset.tool === id)!;
+    const group = (id: string): HTMLElement => root.querySelector<HTMLElement>(`#${id}`)!;
+    this.overflow = new ToolbarOverflow(
+      { toolbar: root, button: this.moreButton, menu: document.getElementById("more-tools-menu")!, board: document.getElementById("board")! },
+      // Least needed first: exports and clear, widths and colours (they have shortcuts), the rarer tools; pen, hand and undo stay longest.
+      [
+        group("board-group"),
+        widths,
+        palette,
+        tool("ellipse"),
+        tool("arrow"),
+        tool("line"),
+        tool("eraser"),
+        tool("text"),
+        tool("rect"),
+        tool("select"),
+        group("history-group"),
+      ],
+    );
+
     style.onChange(() => this.render());
     this.render();
   }
@@ -113,6 +137,7 @@ export class Toolbar {
     this.undoButton.disabled ||= readOnly;
     this.redoButton.disabled ||= readOnly;
     document.body.classList.toggle("read-only", readOnly);
+    this.overflow.layout();
     this.render();
   }
 
@@ -120,6 +145,10 @@ export class Toolbar {
     for (const b of this.toolButtons) b.setAttribute("aria-pressed", String(b.dataset.tool === this.tool));
     for (const b of this.swatches) b.setAttribute("aria-pressed", String(b.dataset.color === this.style.color));
     for (const b of this.widthButtons) b.setAttribute("aria-pressed", String(Number(b.dataset.width) === this.style.width));
-    this.root.style.setProperty("--current-color", this.style.color);
+    // On the page, not the toolbar: the "More tools" menu shows the width dots too.
+    document.documentElement.style.setProperty("--current-color", this.style.color);
+    // A tool picked from the menu shows on its button, so the toolbar still says which tool is on.
+    const current = this.toolButtons.find((b) => b.dataset.tool === this.tool);
+    this.moreButton.classList.toggle("holds-current", !!current && this.overflow.holds(current));
   }
 }
