@@ -46,7 +46,7 @@ const ATTEMPT: [number, number][] = [
 /** Buttons a viewer must not see (all visible to the editor). */
 const EDIT_BUTTONS = ["Select", "Pen", "Line", "Arrow", "Rectangle", "Ellipse", "Text", "Eraser", "Black", "Undo", "Redo", "Clear board"];
 /** Buttons everyone keeps. */
-const VIEW_BUTTONS = ["Hand (pan)", "Export as PNG", "Export as SVG", "Zoom in", "Share this board"];
+const VIEW_BUTTONS = ["Hand (pan)", "Export PNG", "Export SVG", "Zoom in", "Share this board"];
 
 let server: ServerProcess;
 let browser: Browser;

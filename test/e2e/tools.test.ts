@@ -152,9 +152,11 @@ describe("shapes and text between two people", () => {
     await waitFor(() => showsRect(alice, { x1: RECT.x1 - 100, y1: RECT.y1 - 50, x2: RECT.x2 - 100, y2: RECT.y2 - 50 }), {
       what: "rectangle drawn at its panned place for Alice",
     });
-    // Wheel zoom around the pointer: the board point under it stays put.
+    // Ctrl+wheel zooms around the pointer: the board point under it stays put.
     await alice.mouse.move(RECT.x1 - 100, RECT.y1 - 50);
+    await alice.keyboard.down("Control");
     await alice.mouse.wheel(0, -300);
+    await alice.keyboard.up("Control");
     await waitFor(async () => (await hook(alice, "view")).zoom > 1.2, { what: "Alice zoomed in" });
     const v = await hook(alice, "view");
     expect((RECT.x1 - v.offsetX) * v.zoom).toBeCloseTo(RECT.x1 - 100, 5);
