@@ -75,6 +75,10 @@ try {
     await page.keyboard.press("Escape");
     await page.keyboard.press("?");
     await page.screenshot({ path: join(OUT, `${name}-sheet.png`) });
+    await page.keyboard.press("Escape");
+    // What a view-only visitor's chrome looks like (the class the page sets for view-only sessions).
+    await page.evaluate(() => document.body.classList.add("read-only"));
+    await page.screenshot({ path: join(OUT, `${name}-view-only.png`) });
     await page.context().close();
   }
   const empty = await (await browser.newContext({ viewport: SIZES.desktop })).newPage();

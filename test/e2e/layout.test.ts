@@ -29,6 +29,7 @@ const MATRIX: Size[] = [
   { width: 900, height: 800 },
   { width: 1280, height: 800 },
   { width: 1920, height: 1080 },
+  { width: 2560, height: 1440 },
 ];
 const DESKTOP: Size = { width: 1280, height: 800 };
 /** Accessible names that must contain these words (issue 13), and the tools' exact names. */

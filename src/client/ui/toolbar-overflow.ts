@@ -12,6 +12,8 @@ export interface OverflowElements {
   menu: HTMLElement;
   /** Presses here that close the menu must not reach the board. */
   board: HTMLElement;
+  /** Told after each layout: what the toolbar shows may have changed places. */
+  moved(): void;
 }
 
 /** Space kept between the menu and the screen's edges and the chrome around it. */
@@ -32,7 +34,7 @@ export class ToolbarOverflow {
   /** Row of the menu holding single tool buttons. */
   private readonly toolsRow: HTMLElement;
 
-  /** `leaveOrder`: the toolbar's groups and buttons, the first to leave first. */
+  /** `leaveOrder`: the toolbar's groups and buttons, the first to leave first. Call layout() once it is in place. */
   constructor(
     private readonly els: OverflowElements,
     leaveOrder: readonly HTMLElement[],
@@ -65,8 +67,8 @@ export class ToolbarOverflow {
       this.toggle(false);
     });
     addEventListener("resize", () => this.layout());
+    // Glyph widths change once the fonts are in.
     void document.fonts?.ready.then(() => this.layout());
-    this.layout();
   }
 
   get isOpen(): boolean {
@@ -83,7 +85,11 @@ export class ToolbarOverflow {
     this.toggle(false);
     for (const m of [...this.movables].reverse()) m.home.after(m.el);
     this.els.button.hidden = true;
-    if (this.fits()) return;
+    this.toolsRow.hidden = true;
+    if (this.fits()) {
+      this.els.moved();
+      return;
+    }
     this.els.button.hidden = false;
     for (const m of this.movables) {
       this.moveToMenu(m);
@@ -92,6 +98,7 @@ export class ToolbarOverflow {
     this.toolsRow.hidden = this.toolsRow.childElementCount === 0;
     // Everything in the menu may be hidden (a view-only board hides the editing tools).
     this.els.button.hidden = !this.movables.some((m) => this.holds(m.el) && getComputedStyle(m.el).display !== "none");
+    this.els.moved();
   }
 
   private fits(): boolean {

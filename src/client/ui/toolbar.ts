@@ -27,6 +27,7 @@ export class Toolbar {
   private readonly editButtons: HTMLButtonElement[];
   private readonly moreButton: HTMLButtonElement;
   private readonly overflow: ToolbarOverflow;
+  private readonly palette: HTMLElement;
   private tool: ToolId = "pen";
   private readOnly = false;
 
@@ -38,7 +39,7 @@ export class Toolbar {
     this.toolButtons = [...root.querySelectorAll<HTMLButtonElement>("button[data-tool]")];
     for (const b of this.toolButtons) b.addEventListener("click", () => actions.selectTool(b.dataset.tool as ToolId));
 
-    const palette = root.querySelector<HTMLElement>("#palette")!;
+    const palette = (this.palette = root.querySelector<HTMLElement>("#palette")!);
     PALETTE.forEach((s, i) => {
       const b = el("button", "swatch");
       b.type = "button";
@@ -90,7 +91,13 @@ export class Toolbar {
     const tool = (id: ToolId): HTMLElement => this.toolButtons.find((b) => b.dataset.tool === id)!;
     const group = (id: string): HTMLElement => root.querySelector<HTMLElement>(`#${id}`)!;
     this.overflow = new ToolbarOverflow(
-      { toolbar: root, button: this.moreButton, menu: document.getElementById("more-tools-menu")!, board: document.getElementById("board")! },
+      {
+        toolbar: root,
+        button: this.moreButton,
+        menu: document.getElementById("more-tools-menu")!,
+        board: document.getElementById("board")!,
+        moved: () => this.render(),
+      },
       // Least needed first: exports and clear, widths and colours (they have shortcuts), the rarer tools; pen, hand and undo stay longest.
       [
         group("board-group"),
@@ -108,7 +115,7 @@ export class Toolbar {
     );
 
     style.onChange(() => this.render());
-    this.render();
+    this.overflow.layout(); // renders, too
   }
 
   /** Tools usable now (a view-only board only pans and zooms). */
@@ -150,5 +157,7 @@ export class Toolbar {
     // A tool picked from the menu shows on its button, so the toolbar still says which tool is on.
     const current = this.toolButtons.find((b) => b.dataset.tool === this.tool);
     this.moreButton.classList.toggle("holds-current", !!current && this.overflow.holds(current));
+    // With the colours in the menu, its button shows the current one.
+    this.moreButton.classList.toggle("holds-palette", this.overflow.holds(this.palette));
   }
 }
