@@ -9,10 +9,10 @@ const SCALE = 2;
 /**
  * Bigger boards scale down to stay under this many pixels: rasterising and PNG-encoding
  * cost grows with the pixels, and a 1,000-item board of 4,000 x 2,500 px at 1.75x (the old
- * 32 MP limit) took 1.6-2.2 s in headless Chromium; at 8 MP it takes 0.3-0.5 s, load included.
+ * 32 MP limit) took 1.6-2.2 s in headless Chromium; at 6 MP it takes 0.3-0.5 s on a loaded machine.
  * SVG export keeps every detail at any size.
  */
-const MAX_PIXELS = 8_000_000;
+const MAX_PIXELS = 6_000_000;
 /** Browsers refuse canvases with a longer side. */
 const MAX_SIDE = 16_000;
 
