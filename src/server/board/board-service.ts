@@ -6,6 +6,7 @@ import type { BoardOp, OpAck, SequencedOp } from "../../shared/protocol.js";
 import { BoardFullError, type BoardStore } from "../store/board-store.js";
 import type { Logger } from "../observability/logger.js";
 import { ThrottledLog } from "../observability/throttled-log.js";
+import { MoveRange } from "./move-range.js";
 import { PageReader, type Page, type PageLimits } from "./page-reader.js";
 import { StoreWrites } from "./store-writes.js";
 
@@ -19,6 +20,7 @@ export class BoardService {
   /** A store that refuses writes refuses every op: logged once per interval with a count. */
   private readonly failures: ThrottledLog;
   private readonly pages: PageReader;
+  private readonly moves: MoveRange;
 
   constructor(
     private readonly store: BoardStore,
@@ -30,11 +32,14 @@ export class BoardService {
   ) {
     this.failures = new ThrottledLog(log);
     this.pages = new PageReader(store, pageLimits);
+    this.moves = new MoveRange((boardId, since) => this.pages.read(boardId, since));
   }
 
   async submit(boardId: string, op: BoardOp, author: string): Promise<OpAck> {
     this.inFlight++;
     try {
+      const refused = await this.moves.refusal(boardId, op);
+      if (refused) return { ok: false, error: refused };
       const { stored, duplicate } = await this.store.append(boardId, { op, author, at: Date.now() });
       this.writes.accepted();
       // A duplicate was published when it was first accepted; a client that missed

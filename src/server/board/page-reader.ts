@@ -6,16 +6,17 @@
  *
  * Bounded above the store: the store is asked for small runs of ops (a few
  * first, more while they turn out small, never more than MAX_RUN at once), each
- * measured as JSON piece by piece (src/shared/json-length.ts), and the page
+ * op measured as JSON on its own, and the page
  * ends before the op that would take it past the byte limit. A page always
  * holds at least one op: a single op is bounded by the payload limit, so
  * whatever a client could store, a client can load. At most READ_CONCURRENCY
- * reads run at once per node, each in slices that yield to the event loop.
+ * reads run at once per node, each run of the store a slice taking its turn
+ * (work-slices.ts).
  */
 import { LIMITS, type SequencedOp, type SyncResult } from "../../shared/protocol.js";
-import { jsonLength, rememberJsonLength } from "../../shared/json-length.js";
+import { rememberJsonLength } from "../../shared/json-length.js";
 import type { BoardStore } from "../store/board-store.js";
-import { Gate, WorkSlice } from "./work-slices.js";
+import { Gate, turn } from "./work-slices.js";
 
 export interface PageLimits {
   /** Ops per page. */
@@ -41,15 +42,25 @@ export const READ_CONCURRENCY = 4;
 
 export class PageReader {
   private readonly gate = new Gate(READ_CONCURRENCY);
+  /** Reads under way, by board and `since`: joiners in step share them (the log is append-only). */
+  private readonly inFlight = new Map<string, Promise<Page>>();
 
   constructor(
     private readonly store: BoardStore,
     readonly limits: PageLimits,
   ) {}
 
-  /** The page of ops after `since`. */
+  /** The page of ops after `since` (the same object for concurrent callers: do not change it). */
   read(boardId: string, since: number): Promise<Page> {
-    return this.gate.run(() => this.readPage(boardId, since));
+    const key = `${since}:${boardId}`;
+    let page = this.inFlight.get(key);
+    if (!page) {
+      page = this.gate.run(() => this.readPage(boardId, since));
+      this.inFlight.set(key, page);
+      const done = () => this.inFlight.delete(key);
+      page.then(done, done);
+    }
+    return page;
   }
 
   private async readPage(boardId: string, since: number): Promise<Page> {
@@ -62,12 +73,15 @@ export class PageReader {
     let run = Math.max(1, Math.min(maxOps, Math.floor(maxBytes / LIMITS.maxPayloadBytes)));
     let after = since;
     let full = false;
-    const slice = new WorkSlice();
     while (!full && ops.length < maxOps) {
+      // Every run of the store waits its turn (a run of large ops is a slice of its own).
+      await turn();
       const asked = Math.min(run, maxOps - ops.length);
       const batch = await this.store.readSince(boardId, after, asked);
       for (const s of batch) {
-        const size = jsonLength(s) + (ops.length > 0 ? 1 : 0);
+        // One op's JSON at a time (V8's serialiser beats any walk in JS; an op is at most
+        // LIMITS.maxPayloadBytes): the page as a whole is never built as a string.
+        const size = JSON.stringify(s).length + (ops.length > 0 ? 1 : 0);
         if (ops.length > 0 && bytes + size > maxBytes) {
           full = true;
           break;
@@ -81,7 +95,6 @@ export class PageReader {
       // Ask for more at a time while ops turn out small: at most twice the last run,
       // and no more than the rest of the page could hold at the largest size seen.
       run = Math.max(1, Math.min(MAX_RUN, 2 * run, Math.floor((maxBytes - bytes) / Math.max(1, largest))));
-      await slice.maybeYield();
     }
     const head = await headRead;
     const last = ops.length ? ops[ops.length - 1].seq : since;

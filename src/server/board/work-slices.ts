@@ -1,9 +1,11 @@
 /**
- * Long work in slices: a loop over a big board calls `slice.due()` between
- * steps, and awaits `slice.yield()` when it says so, so the event loop gets to
- * answer probes, acks and other boards at least every SLICE_MS.
+ * Long work in slices: a loop over a big board calls `slice.maybeYield()`
+ * between steps, and the heavy steps of a request (reading a page, writing one)
+ * wait for `turn()` first. Turns are handed out one per event-loop iteration,
+ * to all of a node's requests together: however many catch-ups, syncs and
+ * renders run at once, the node polls for I/O (probes, acks, other boards)
+ * after every slice of at most about SLICE_MS, not after one slice of each.
  */
-import { setImmediate as nextTurn } from "node:timers/promises";
 
 /** The longest a request's work runs without letting the event loop turn. */
 export const SLICE_MS = 8;
@@ -16,9 +18,9 @@ export class WorkSlice {
     return performance.now() - this.started >= SLICE_MS;
   }
 
-  /** Lets timers and I/O run (setImmediate), then starts a new slice. */
+  /** Lets timers and I/O run, waits for this request's turn, then starts a new slice. */
   async yield(): Promise<void> {
-    await nextTurn();
+    await turn();
     this.started = performance.now();
   }
 
@@ -49,4 +51,30 @@ export class Gate {
       else this.active--;
     }
   }
+}
+
+/** Slices waiting for their turn, in order. */
+const turns: Array<() => void> = [];
+let pumping = false;
+
+/**
+ * Resolves at this caller's turn: one waiting slice runs per event-loop
+ * iteration (setImmediate), so I/O is polled between any two heavy slices of
+ * the node, whoever they belong to.
+ */
+export function turn(): Promise<void> {
+  return new Promise((resolve) => {
+    turns.push(resolve);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(pump);
+    }
+  });
+}
+
+function pump(): void {
+  // The resolved caller's slice runs in the microtasks right after this callback.
+  turns.shift()?.();
+  if (turns.length > 0) setImmediate(pump);
+  else pumping = false;
 }

@@ -8,7 +8,6 @@
  * one `disconnect` listener and, with metrics, one `onAnyOutgoing` entry; no
  * closure per socket (see BENCHMARKS.md, "Connections: heap per socket").
  */
-import { setImmediate as nextTurn } from "node:timers/promises";
 import type { z } from "zod";
 import {
   type InkClock,
@@ -25,6 +24,7 @@ import {
 } from "../../shared/protocol.js";
 import { cleanDisplayName } from "../../shared/display-name.js";
 import type { BoardService } from "../board/board-service.js";
+import { turn } from "../board/work-slices.js";
 import type { Logger } from "../observability/logger.js";
 import { ThrottledLog } from "../observability/throttled-log.js";
 import type { NodeMetrics } from "../observability/metrics.js";
@@ -159,6 +159,7 @@ export function createSessions(deps: SessionDeps): SessionStarter {
         if (!socket.connected) return;
         const page = await boards.read(socket.data.boardId, since);
         await deps.drained?.(socket);
+        await turn();
         if (!socket.connected) return;
         deps.charge?.(socket, "sync", Math.floor(page.bytes / SYNC_BYTES_PER_TOKEN));
         const answer: SyncResult = { ops: page.ops, head: page.head, more: page.more };
@@ -321,10 +322,11 @@ export function createSessions(deps: SessionDeps): SessionStarter {
         const page = await boards.read(boardId, since);
         if (page.ops.length === 0) break;
         await deps.drained?.(socket);
+        // Encoding a page is a slice of its own: it waits its turn with the node's other heavy work.
+        await turn();
         if (!socket.connected) break;
         socket.emit("ops", page.ops);
         since = page.ops[page.ops.length - 1].seq;
-        await nextTurn();
       }
       log.info({ ...sessionIds(socket), transport: socket.conn.transport.name, lastSeq: socket.data.lastSeq, from, head }, "session started");
     } catch (err) {

@@ -53,6 +53,12 @@ interface Watch {
 }
 
 const SWEEP_MS = 100;
+/**
+ * While a catch-up waits for a socket to drain, its buffer is looked at this
+ * often: a page waiting a whole sweep would hold a large board's catch-up to
+ * ten pages a second.
+ */
+const WAITER_POLL_MS = 5;
 /** Past this many packets waiting in Engine.IO a socket gets a watch, so they are summed once each. */
 const WATCH_QUEUE_PACKETS = 16;
 
@@ -74,6 +80,9 @@ export class SlowClientGuard {
   private readonly sweeper: NodeJS.Timeout;
   /** Every socket's onAnyOutgoing listener: Socket.IO calls it with `this` = the socket and the event's arguments, before queueing the packet. */
   private readonly outgoing: (this: MeshSocket, ...args: unknown[]) => void;
+  /** Watches with a catch-up waiting on them, polled every WAITER_POLL_MS while there are any. */
+  private readonly waiting = new Set<Watch>();
+  private waiterPoll: NodeJS.Timeout | undefined;
   /** Connections cut off whose close is still under way (long-polling closes asynchronously). */
   private readonly cutConns = new WeakSet<object>();
   /** Sockets cut off so far (for logs and tests). */
@@ -120,6 +129,8 @@ export class SlowClientGuard {
     if (!w && this.buffered(conn, undefined) <= this.limits.softBytes) return Promise.resolve();
     w ??= this.watch(socket);
     if (this.buffered(conn, w) <= this.limits.softBytes) return Promise.resolve();
+    this.waiting.add(w);
+    this.waiterPoll ??= setInterval(() => this.pollWaiters(), WAITER_POLL_MS);
     return new Promise((resolve) => w.waiters.push(resolve));
   }
 
@@ -198,7 +209,21 @@ export class SlowClientGuard {
     }
   }
 
+  private pollWaiters(): void {
+    for (const w of this.waiting) {
+      if (w.waiters.length === 0 || !w.socket.connected || this.buffered(connOf(w.socket), w) <= this.limits.softBytes) {
+        this.waiting.delete(w);
+        for (const resolve of w.waiters.splice(0)) resolve();
+      }
+    }
+    if (this.waiting.size === 0) {
+      clearInterval(this.waiterPoll);
+      this.waiterPoll = undefined;
+    }
+  }
+
   private forget(w: Watch): void {
+    this.waiting.delete(w);
     this.watches.delete(w.socket.conn);
     for (const resolve of w.waiters.splice(0)) resolve();
   }
@@ -217,5 +242,6 @@ export class SlowClientGuard {
 
   close(): void {
     clearInterval(this.sweeper);
+    clearInterval(this.waiterPoll);
   }
 }
