@@ -18,7 +18,7 @@ describe("jsonLength", () => {
         fc.dictionary(text, tie("any")),
       ),
     })).any;
-    fc.assert(fc.property(value, (v) => jsonLength(v) === JSON.stringify(v).length), { numRuns: 2_000 });
+    fc.assert(fc.property(value, (v) => jsonLength(v) === JSON.stringify(v).length), { numRuns: 500 });
   });
 
   it("skips what JSON drops and writes lone surrogates and non-finite numbers as JSON does", () => {
