@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyBaseLogger } from "fastify";
 import { NODE_HEADER } from "../shared/constants.js";
+import { LIMITS } from "../shared/protocol-constants.js";
 import { BoardAccess, readOnlyDecision } from "./access/board-access.js";
 import { Identities, vouchConnections } from "./access/identity.js";
 import { BoardService } from "./board/board-service.js";
@@ -91,14 +92,17 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   // The cluster backend registers its Redis connections as the readiness dependency "redis".
   if (config.redisUrl) metrics.watchRedis(() => !readiness.failing().includes("redis"));
 
-  const boards = new BoardService(backend.store, (boardId, ops) => io.to(boardRoom(boardId)).emit("ops", ops), log);
+  const boards = new BoardService(backend.store, (boardId, ops) => io.to(boardRoom(boardId)).emit("ops", ops), log, {
+    maxOps: LIMITS.catchUpPageSize,
+    maxBytes: config.pageBytes,
+  });
   readiness.degradedWhen("store-writes", () => boards.writes.readOnlyReason() !== undefined);
   const reach = backend.boardReach?.(io);
   const sessions = attachSessions(
     io,
     admission,
     { ...config.ink, shared: reach && ((boardId) => reach.shared(boardId)) },
-    { boards, registry: backend.presence, nodeId: config.nodeId, log, metrics, admit: guards.admit, drained: guards.drained },
+    { boards, registry: backend.presence, nodeId: config.nodeId, log, metrics, admit: guards.admit, drained: guards.drained, beforeWrite: guards.beforeWrite, charge: guards.charge },
   );
 
   registerSecurityHeaders(app);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_PORT } from "../shared/constants.js";
+import { LIMITS } from "../shared/protocol-constants.js";
 import { RATE_CLASSES, parseRate, type Rate, type RateClass, type RateLimits } from "./realtime/rate-limit.js";
 import { DEFAULT_INK, type InkSettings } from "./realtime/draft-batcher.js";
 import type { SlowClientLimits } from "./realtime/slow-clients.js";
@@ -47,6 +48,8 @@ const origin = z.string().refine((s) => {
     return false;
   }
 }, "each must be an origin like https://example.com (scheme, host, optional port; no path or trailing slash)");
+/** Room a catch-up page needs above the soft limit: two of the largest ops (one op and its wrapping, generously). */
+const MIN_PAGE_ROOM = 2 * LIMITS.maxPayloadBytes;
 const positiveIntOrOff = z.union([z.literal("off"), z.coerce.number().int().min(1)]);
 
 const envSchema = z.object({
@@ -110,7 +113,14 @@ const envSchema = z.object({
   INK_FLUSH_LAG_MS: z.coerce.number().int().min(0).max(500).default(DEFAULT_INK.flushLagMs),
   /** Cluster mode: how long the peers of a node that stopped heartbeating stay listed (heartbeat: a third of it). */
   PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
-}).refine((e) => e.INK_FLUSH_LAG_MS < e.INK_TICK_MS, { path: ["INK_FLUSH_LAG_MS"], message: "must be shorter than INK_TICK_MS" });
+})
+  .refine((e) => e.INK_FLUSH_LAG_MS < e.INK_TICK_MS, { path: ["INK_FLUSH_LAG_MS"], message: "must be shorter than INK_TICK_MS" })
+  // A catch-up page is sent once the buffer is under the soft limit, and holds at least one op:
+  // the gap up to the hard limit must fit the largest op, or a board holding one could never load.
+  .refine((e) => e.SLOW_CLIENT_MAX_BYTES - e.SLOW_CLIENT_BUFFER_BYTES >= MIN_PAGE_ROOM, {
+    path: ["SLOW_CLIENT_MAX_BYTES"],
+    message: `must exceed SLOW_CLIENT_BUFFER_BYTES by at least ${MIN_PAGE_ROOM} bytes (twice the largest op), so every board can load`,
+  });
 
 export interface Config {
   port: number;
@@ -137,6 +147,12 @@ export interface Config {
   maxConnectionsPerIp: number | null;
   http: HttpLimits;
   slowClients: SlowClientLimits;
+  /**
+   * Serialised size of one catch-up or sync page: LIMITS.catchUpPageBytes, lowered to
+   * what fits between the slow-client soft and hard limits (a page is written once
+   * the buffer is under the soft limit).
+   */
+  pageBytes: number;
   ink: InkSettings;
   /** Cluster mode: a peer's lifetime in Redis without its node's heartbeat. */
   presenceTtlMs: number;
@@ -187,9 +203,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
     http: httpLimits(e),
     slowClients: {
       softBytes: e.SLOW_CLIENT_BUFFER_BYTES,
-      hardBytes: Math.max(e.SLOW_CLIENT_MAX_BYTES, e.SLOW_CLIENT_BUFFER_BYTES),
+      hardBytes: e.SLOW_CLIENT_MAX_BYTES,
       stallMs: e.SLOW_CLIENT_STALL_SECONDS * 1000,
     },
+    pageBytes: Math.min(LIMITS.catchUpPageBytes, e.SLOW_CLIENT_MAX_BYTES - e.SLOW_CLIENT_BUFFER_BYTES),
     ink: { tickMs: e.INK_TICK_MS, flushLagMs: e.INK_FLUSH_LAG_MS },
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
   };

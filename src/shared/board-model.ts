@@ -2,7 +2,7 @@
  * The board as the ordered fold of its sequenced operations. Used by the client
  * to render and by the server and tests to reason about a board's content.
  */
-import { translateItem } from "./item-layout.js";
+import { coordinateExtent, movedExtent, translateItem } from "./item-layout.js";
 import type { BoardOp, Item, SequencedOp } from "./protocol.js";
 
 export interface BoardItem {
@@ -68,14 +68,22 @@ export function applyOp(items: Map<string, BoardItem>, op: BoardOp, author: stri
     case "clear":
       for (const b of items.values()) b.visible = false;
       return;
-    case "move":
+    case "move": {
       // Hidden items move too, so undoing their removal brings them back where the board says.
       if (op.dx === 0 && op.dy === 0) return;
+      const moving: BoardItem[] = [];
       for (const id of new Set(op.itemIds)) {
         const b = items.get(id);
-        if (b) b.item = translateItem(b.item, op.dx, op.dy);
+        if (!b) continue;
+        // A move that would take any of its items past ±LIMITS.maxCoordinate moves
+        // none of them: every replica folds it the same way, whatever the server
+        // knew when it accepted the move (servers refuse such moves: out_of_range).
+        if (!movedExtent(coordinateExtent(b.item), op.dx, op.dy)) return;
+        moving.push(b);
       }
+      for (const b of moving) b.item = translateItem(b.item, op.dx, op.dy);
       return;
+    }
     case "edit": {
       // Only texts have text; an edit naming anything else changes nothing.
       const b = items.get(op.itemId);

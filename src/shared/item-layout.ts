@@ -3,6 +3,7 @@
  * arrowheads, boxes. Shared by the canvas painters, the hit tests, the PNG and
  * SVG exports and the server's SVG route, so every rendering agrees.
  */
+import { LIMITS } from "./protocol-constants.js";
 import type { Item, Shape, Stroke, Text } from "./protocol.js";
 
 export interface Rect {
@@ -125,6 +126,44 @@ export function translateItem(item: Item, dx: number, dy: number): Item {
     case "text":
       return { ...item, x: hundredths(item.x + dx), y: hundredths(item.y + dy) };
   }
+}
+
+/**
+ * The smallest box holding an item's coordinates (its points, its two corners, its
+ * anchor), without thickness or glyphs: what must stay within ±LIMITS.maxCoordinate.
+ */
+export function coordinateExtent(item: Item): Rect {
+  switch (item.kind) {
+    case "stroke": {
+      const p = item.points;
+      let minX = Infinity;
+      let minY = Infinity;
+      let maxX = -Infinity;
+      let maxY = -Infinity;
+      for (let i = 0; i < p.length; i += 2) {
+        if (p[i] < minX) minX = p[i];
+        if (p[i] > maxX) maxX = p[i];
+        if (p[i + 1] < minY) minY = p[i + 1];
+        if (p[i + 1] > maxY) maxY = p[i + 1];
+      }
+      return { minX, minY, maxX, maxY };
+    }
+    case "shape":
+      return shapeBox(item);
+    case "text":
+      return { minX: item.x, minY: item.y, maxX: item.x, maxY: item.y };
+  }
+}
+
+/**
+ * The extent after a move by (dx, dy), exactly as translateItem moves each
+ * coordinate (rounding is monotonic, so the extremes stay the extremes), or null
+ * when some coordinate would leave ±LIMITS.maxCoordinate.
+ */
+export function movedExtent(e: Rect, dx: number, dy: number): Rect | null {
+  const moved = { minX: hundredths(e.minX + dx), minY: hundredths(e.minY + dy), maxX: hundredths(e.maxX + dx), maxY: hundredths(e.maxY + dy) };
+  const max = LIMITS.maxCoordinate;
+  return moved.minX >= -max && moved.minY >= -max && moved.maxX <= max && moved.maxY <= max ? moved : null;
 }
 
 function hundredths(v: number): number {

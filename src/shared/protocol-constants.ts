@@ -21,8 +21,14 @@ export const LIMITS = {
   maxPayloadBytes: 256 * 1024,
   /** Item ids one remove/restore operation may name. */
   maxTargetsPerOp: 5_000,
-  /** Operations per catch-up page. */
+  /** Operations per catch-up page (`ops` of the catch-up, or one `sync` answer). */
   catchUpPageSize: 1_000,
+  /**
+   * Serialised size (JSON characters) of one catch-up page, past which the page
+   * ends: a page holds at least one op, however large, and otherwise never more
+   * than this. A node lowers it to fit its slow-client limits (never raises it).
+   */
+  catchUpPageBytes: 1024 * 1024,
   maxNameLength: 32,
   /** Characters in one text item. */
   maxTextLength: 2_000,
@@ -63,6 +69,7 @@ export const ERROR_CODES = [
   "unknown_event",
   "board_full",
   "too_large",
+  "out_of_range",
   "rate_limited",
   "read_only",
   "storage_unavailable",

@@ -4,7 +4,7 @@
  * piece of text goes through `escapeXml`, and only validated numbers and #rrggbb
  * colours reach attributes, so nothing on a board can become markup.
  */
-import { TEXT_FONT_FAMILY, TEXT_LINE_HEIGHT, arrowHead, shapeBox, textLines, unionBounds } from "./item-layout.js";
+import { TEXT_FONT_FAMILY, TEXT_LINE_HEIGHT, arrowHead, shapeBox, textLines, unionBounds, type Rect } from "./item-layout.js";
 import type { Item, Shape, Stroke, Text } from "./protocol.js";
 import { traceSmooth, type PathSink } from "./smooth-path.js";
 
@@ -32,8 +32,18 @@ export function escapeXml(text: string): string {
 }
 
 export function renderSvg(items: readonly Item[], opts: SvgOptions = {}): string {
+  return [...svgOpening(unionBounds(items), opts), ...items.map(renderItem), SVG_CLOSING].join("\n");
+}
+
+/**
+ * The lines before the items: the <svg> element sized to `bounds` (the union of the
+ * items' bounds; null for none) and the background. renderSvg is these, one line
+ * per item (renderItem), then SVG_CLOSING, joined with newlines; the server's route
+ * assembles the same lines piece by piece.
+ */
+export function svgOpening(bounds: Rect | null, opts: SvgOptions = {}): string[] {
   const pad = opts.padding ?? DEFAULT_PADDING;
-  const b = unionBounds(items) ?? { minX: 0, minY: 0, maxX: EMPTY_SIZE - 2 * pad, maxY: EMPTY_SIZE - 2 * pad };
+  const b = bounds ?? { minX: 0, minY: 0, maxX: EMPTY_SIZE - 2 * pad, maxY: EMPTY_SIZE - 2 * pad };
   const x = num(b.minX - pad);
   const y = num(b.minY - pad);
   const w = num(Math.max(1, b.maxX - b.minX + 2 * pad));
@@ -42,12 +52,13 @@ export function renderSvg(items: readonly Item[], opts: SvgOptions = {}): string
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="${x} ${y} ${w} ${h}">`,
   ];
   if (opts.background) out.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="${escapeXml(opts.background)}"/>`);
-  for (const item of items) out.push(renderItem(item));
-  out.push("</svg>");
-  return out.join("\n");
+  return out;
 }
 
-function renderItem(item: Item): string {
+export const SVG_CLOSING = "</svg>";
+
+/** One item as one line of SVG. */
+export function renderItem(item: Item): string {
   switch (item.kind) {
     case "stroke":
       return renderStroke(item);

@@ -110,3 +110,24 @@ describe("RateLimiter", () => {
     );
   });
 });
+
+describe("charging large answers after the fact", () => {
+  it("puts the socket's and the address's buckets into debt, refusing until they refill", () => {
+    const { l, clock } = limiter();
+    const socket = {};
+    // op: socket burst 5 at 2/s, address burst 8 at 4/s.
+    expect(l.check(socket, "a", "op")).toBe("ok");
+    l.charge(socket, "a", "op", 6);
+    expect(l.check(socket, "a", "op")).toBe("rate_limited");
+    // 5 - 1 - 6 = -2 tokens: back to 1 after 1.5 s at 2/s.
+    clock.t += 1_400;
+    expect(l.check(socket, "a", "op")).toBe("rate_limited");
+    clock.t += 200;
+    expect(l.check(socket, "a", "op")).toBe("ok");
+    // Another socket of the same address pays for the address's debt too.
+    const other = {};
+    l.charge(other, "b", "control", 5);
+    expect(l.check(other, "b", "control")).toBe("rate_limited");
+    expect(l.check({}, "c", "control")).toBe("ok");
+  });
+});

@@ -2,11 +2,12 @@
  * Accepts validated operations for boards: sequences them through the store and
  * publishes the result to the board's members. Knows nothing of sockets.
  */
-import type { BoardOp, OpAck, SequencedOp, SyncResult } from "../../shared/protocol.js";
-import { LIMITS } from "../../shared/protocol.js";
+import type { BoardOp, OpAck, SequencedOp } from "../../shared/protocol.js";
 import { BoardFullError, type BoardStore } from "../store/board-store.js";
 import type { Logger } from "../observability/logger.js";
 import { ThrottledLog } from "../observability/throttled-log.js";
+import { MoveRange } from "./move-range.js";
+import { PageReader, type Page, type PageLimits } from "./page-reader.js";
 import { StoreWrites } from "./store-writes.js";
 
 /** Delivers sequenced ops to every member of a board, on every node. */
@@ -18,20 +19,27 @@ export class BoardService {
   private idleWaiters: Array<() => void> = [];
   /** A store that refuses writes refuses every op: logged once per interval with a count. */
   private readonly failures: ThrottledLog;
+  private readonly pages: PageReader;
+  private readonly moves: MoveRange;
 
   constructor(
     private readonly store: BoardStore,
     private readonly publish: OpPublisher,
     log: Logger,
+    pageLimits: PageLimits,
     /** Told of every append's outcome (a full store makes joiners read-only). */
     readonly writes = new StoreWrites(),
   ) {
     this.failures = new ThrottledLog(log);
+    this.pages = new PageReader(store, pageLimits);
+    this.moves = new MoveRange((boardId, since) => this.pages.read(boardId, since));
   }
 
   async submit(boardId: string, op: BoardOp, author: string): Promise<OpAck> {
     this.inFlight++;
     try {
+      const refused = await this.moves.refusal(boardId, op);
+      if (refused) return { ok: false, error: refused };
       const { stored, duplicate } = await this.store.append(boardId, { op, author, at: Date.now() });
       this.writes.accepted();
       // A duplicate was published when it was first accepted; a client that missed
@@ -48,14 +56,9 @@ export class BoardService {
     }
   }
 
-  /** One page of ops after `since`. */
-  async read(boardId: string, since: number): Promise<SyncResult> {
-    const [ops, head] = await Promise.all([
-      this.store.readSince(boardId, since, LIMITS.catchUpPageSize),
-      this.store.head(boardId),
-    ]);
-    const last = ops.length ? ops[ops.length - 1].seq : since;
-    return { ops, head: Math.max(head, last), more: last < head };
+  /** One page of ops after `since`, bounded in ops and bytes (page-reader.ts). */
+  read(boardId: string, since: number): Promise<Page> {
+    return this.pages.read(boardId, since);
   }
 
   /**

@@ -110,6 +110,14 @@ export class NodeGuards {
     return "rate_limited";
   };
 
+  /** SessionDeps.beforeWrite: an acknowledgement counted against the buffer limits before it is written. */
+  readonly beforeWrite = (socket: MeshSocket, bytes: number): boolean => this.slowClients.beforeWrite(socket, bytes);
+
+  /** SessionDeps.charge: a large answer takes more tokens after the fact. */
+  readonly charge = (socket: MeshSocket, event: string, tokens: number): void => {
+    this.limiter.charge(socket, this.socketAddress(socket), event, tokens);
+  };
+
   /** SessionDeps.drained: catch-up waits for a congested socket to drain between pages. */
   readonly drained = (socket: MeshSocket): Promise<void> => this.slowClients.drained(socket);
 

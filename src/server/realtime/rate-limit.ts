@@ -63,6 +63,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Takes `n` tokens after the fact, even into debt (the bucket refuses until it has refilled past 1). */
+  debit(n: number): void {
+    this.refill();
+    this.tokens -= n;
+  }
+
   /** True when the bucket has refilled completely (nothing to remember). */
   full(): boolean {
     this.refill();
@@ -158,6 +164,25 @@ export class RateLimiter {
     const a = this.addressBuckets(address);
     if (a[c] && !a[c].take()) return "rate_limited";
     return "ok";
+  }
+
+  /**
+   * Takes `tokens` more of `event`'s class from the socket and its address, after
+   * the fact (an answer that turned out large): the buckets may go into debt, and
+   * refuse that class until they have refilled. The flood ceiling is not touched.
+   */
+  charge(socket: object, address: string, event: string, tokens: number): void {
+    if (!(tokens > 0)) return;
+    const c = rateClassOf(event);
+    const slot = SLOT[c];
+    if (this.rates[slot]) {
+      const t = this.now();
+      let s = this.sockets.get(socket);
+      if (s) this.refill(s, t);
+      else this.sockets.set(socket, (s = this.full(t)));
+      s[slot] -= tokens;
+    }
+    this.addressBuckets(address)[c]?.debit(tokens);
   }
 
   close(): void {

@@ -20,9 +20,11 @@ import {
   type Peer,
   type ProtocolError,
   type SequencedOp,
+  type SyncResult,
 } from "../../shared/protocol.js";
 import { cleanDisplayName } from "../../shared/display-name.js";
 import type { BoardService } from "../board/board-service.js";
+import { turn } from "../board/work-slices.js";
 import type { Logger } from "../observability/logger.js";
 import { ThrottledLog } from "../observability/throttled-log.js";
 import type { NodeMetrics } from "../observability/metrics.js";
@@ -45,6 +47,10 @@ export interface SessionDeps {
   admit?: (socket: MeshSocket, event: string) => ErrorCode | null;
   /** Resolves when the socket can take more (catch-up pages wait for a slow reader). */
   drained?: (socket: MeshSocket) => Promise<void>;
+  /** Counts an acknowledgement of `bytes` against the socket's buffer limits before it is written; false: the socket was cut off instead. */
+  beforeWrite?: (socket: MeshSocket, bytes: number) => boolean;
+  /** Takes `tokens` more from the socket's (and its address's) bucket for `event`, after the fact: large answers cost more. */
+  charge?: (socket: MeshSocket, event: string, tokens: number) => void;
   /** Live ink leaves through the node's draft batcher (draft-batcher.ts). */
   drafts: DraftBatcher<MeshSocket>;
   /** Cursors leave once per tick too (cursor-batcher.ts). */
@@ -59,6 +65,15 @@ const RATE_NOTICE_INTERVAL_MS = 1_000;
 type Ack = (response: unknown) => void;
 type Schemas = typeof clientEventSchemas;
 type Handlers = { [E in ClientEventName]: (socket: MeshSocket, payload: z.infer<Schemas[E]>, ack: Ack | undefined) => unknown };
+
+/**
+ * A `sync` answer costs one control token per this many bytes on top of the one
+ * its request took (a full page of LIMITS.catchUpPageBytes: 3 tokens): paging
+ * through a board of many megabytes costs more than filling a small gap.
+ */
+export const SYNC_BYTES_PER_TOKEN = 512 * 1024;
+/** A sync answer's JSON around its ops (`{"ops":…,"head":…,"more":false}` and the ack's framing), generously. */
+const SYNC_FRAMING_BYTES = 64;
 
 /** A join whose registry write has settled (shared: nothing to wait for). */
 const JOINED: Promise<void> = Promise.resolve();
@@ -88,6 +103,8 @@ export function createSessions(deps: SessionDeps): SessionStarter {
     boards.writes.failed(err);
     failures.report("presence", { ...sessionIds(socket), err }, "presence write failed; the session goes on");
   };
+  /** The last `sync` queued by each socket: a socket's syncs are answered one at a time, in order. */
+  const syncs = new WeakMap<MeshSocket, Promise<void>>();
 
   const peer = (socket: MeshSocket): Peer => ({
     sessionId: socket.data.sessionId,
@@ -133,9 +150,29 @@ export function createSessions(deps: SessionDeps): SessionStarter {
       ack(result);
     },
 
-    async sync(socket, { since }, ack) {
+    sync(socket, { since }, ack) {
       if (!ack) return fail(socket, { code: "invalid_payload", message: "sync needs an acknowledgement callback", event: "sync" });
-      ack(await boards.read(socket.data.boardId, since));
+      // A burst of syncs is answered one after another, each once the socket has
+      // drained: a socket never has more than one page in the node's memory.
+      const respond = async () => {
+        await deps.drained?.(socket);
+        if (!socket.connected) return;
+        const page = await boards.read(socket.data.boardId, since);
+        await deps.drained?.(socket);
+        await turn();
+        if (!socket.connected) return;
+        deps.charge?.(socket, "sync", Math.floor(page.bytes / SYNC_BYTES_PER_TOKEN));
+        const answer: SyncResult = { ops: page.ops, head: page.head, more: page.more };
+        if (deps.beforeWrite && !deps.beforeWrite(socket, page.bytes + SYNC_FRAMING_BYTES)) return;
+        ack(answer);
+      };
+      const queued = (syncs.get(socket) ?? JOINED).then(respond);
+      const settled = queued.catch(() => undefined);
+      syncs.set(socket, settled);
+      void settled.then(() => {
+        if (syncs.get(socket) === settled) syncs.delete(socket);
+      });
+      return queued;
     },
 
     draft(socket, draft) {
@@ -275,12 +312,19 @@ export function createSessions(deps: SessionDeps): SessionStarter {
         limits: LIMITS,
         ink: deps.ink,
       });
-      // Catch-up: everything after what the client already has, page by page.
+      // Catch-up: everything after what the client already has, page by page. Each
+      // page is bounded in bytes below the slow-client guard's margin and written
+      // only once the socket has drained, so however large the board, the joiner is
+      // never cut off for it; between pages the event loop turns.
       let since = from;
       while (since < head && socket.connected) {
         await deps.drained?.(socket);
         const page = await boards.read(boardId, since);
         if (page.ops.length === 0) break;
+        await deps.drained?.(socket);
+        // Encoding a page is a slice of its own: it waits its turn with the node's other heavy work.
+        await turn();
+        if (!socket.connected) break;
         socket.emit("ops", page.ops);
         since = page.ops[page.ops.length - 1].seq;
       }

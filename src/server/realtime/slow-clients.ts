@@ -10,7 +10,14 @@
  * passes one listener shared by all sockets (Socket.IO's onAnyOutgoing), which
  * reads what is waiting from Engine.IO and the WebSocket; a watch (state swept
  * every 100 ms) exists only while a socket has a backlog or a catch-up waits on it.
+ *
+ * The listener runs before the packet is queued, and counts the packet itself:
+ * a write that would take the buffer past the hard limit cuts the socket off
+ * instead of being made (the packet is then dropped unencoded). Payloads are
+ * measured as JSON piece by piece, once per object (a broadcast's payload is
+ * measured for its first recipient only; catch-up pages come measured).
  */
+import { cachedJsonLength } from "../../shared/json-length.js";
 import type { Logger } from "../observability/logger.js";
 import type { MeshServer, MeshSocket } from "./types.js";
 
@@ -46,18 +53,38 @@ interface Watch {
 }
 
 const SWEEP_MS = 100;
+/**
+ * While a catch-up waits for a socket to drain, its buffer is looked at this
+ * often: a page waiting a whole sweep would hold a large board's catch-up to
+ * ten pages a second.
+ */
+const WAITER_POLL_MS = 5;
 /** Past this many packets waiting in Engine.IO a socket gets a watch, so they are summed once each. */
 const WATCH_QUEUE_PACKETS = 16;
 
 const packetBytes = (d: string | Buffer | undefined) => (d === undefined ? 1 : typeof d === "string" ? d.length : d.byteLength);
+/** Engine.IO and Socket.IO framing around an event's JSON (`42[…]`, an ack id): a few bytes, counted generously. */
+const FRAMING_BYTES = 16;
+
+/** What an event will weigh once encoded (its JSON array `[event, ...args]` plus framing). */
+export function eventBytes(args: readonly unknown[]): number {
+  let n = FRAMING_BYTES + args.length + 1;
+  for (let i = 0; i < args.length; i++) n += cachedJsonLength(args[i]);
+  return n;
+}
 const connOf = (socket: MeshSocket) => socket.conn as unknown as EngineConnection;
 
 export class SlowClientGuard {
   /** Sockets with a backlog or a catch-up waiting on them, by Engine.IO connection; all swept. */
   private readonly watches = new Map<object, Watch>();
   private readonly sweeper: NodeJS.Timeout;
-  /** Every socket's onAnyOutgoing listener: Socket.IO calls it with `this` = the socket, before queueing the packet. */
-  private readonly outgoing: (this: MeshSocket) => void;
+  /** Every socket's onAnyOutgoing listener: Socket.IO calls it with `this` = the socket and the event's arguments, before queueing the packet. */
+  private readonly outgoing: (this: MeshSocket, ...args: unknown[]) => void;
+  /** Watches with a catch-up waiting on them, polled every WAITER_POLL_MS while there are any. */
+  private readonly waiting = new Set<Watch>();
+  private waiterPoll: NodeJS.Timeout | undefined;
+  /** Connections cut off whose close is still under way (long-polling closes asynchronously). */
+  private readonly cutConns = new WeakSet<object>();
   /** Sockets cut off so far (for logs and tests). */
   cut = 0;
 
@@ -68,8 +95,8 @@ export class SlowClientGuard {
     this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
     this.sweeper.unref();
     const guard = this;
-    this.outgoing = function (this: MeshSocket) {
-      guard.check(this);
+    this.outgoing = function (this: MeshSocket, ...args: unknown[]) {
+      guard.check(this, eventBytes(args));
     };
   }
 
@@ -84,6 +111,16 @@ export class SlowClientGuard {
   }
 
 
+  /**
+   * Counts a write that does not pass onAnyOutgoing (an acknowledgement) before it
+   * is made; false when the socket was cut off instead (do not write).
+   */
+  beforeWrite(socket: MeshSocket, bytes: number): boolean {
+    if (!socket.connected) return false;
+    this.check(socket, bytes);
+    return socket.connected && !this.cutConns.has(socket.conn);
+  }
+
   /** Resolves once the socket's buffer is below the soft limit (or it is gone). */
   drained(socket: MeshSocket): Promise<void> {
     if (!socket.connected) return Promise.resolve();
@@ -92,6 +129,8 @@ export class SlowClientGuard {
     if (!w && this.buffered(conn, undefined) <= this.limits.softBytes) return Promise.resolve();
     w ??= this.watch(socket);
     if (this.buffered(conn, w) <= this.limits.softBytes) return Promise.resolve();
+    this.waiting.add(w);
+    this.waiterPoll ??= setInterval(() => this.pollWaiters(), WAITER_POLL_MS);
     return new Promise((resolve) => w.waiters.push(resolve));
   }
 
@@ -122,15 +161,20 @@ export class SlowClientGuard {
     return w;
   }
 
-  private check(socket: MeshSocket): void {
+  /**
+   * Judges a write of `incoming` bytes about to be made to the socket (an event,
+   * or an acknowledgement: see `beforeWrite`).
+   */
+  private check(socket: MeshSocket, incoming: number): void {
     const conn = connOf(socket);
+    if (this.cutConns.has(conn)) return;
     let w = this.watches.get(conn);
     if (!w) {
       // The common case: (almost) nothing waiting in Engine.IO, the WebSocket keeping up.
-      if (conn.writeBuffer.length <= WATCH_QUEUE_PACKETS && this.buffered(conn, undefined) <= this.limits.softBytes) return;
+      if (conn.writeBuffer.length <= WATCH_QUEUE_PACKETS && this.buffered(conn, undefined) + incoming <= this.limits.softBytes) return;
       w = this.watch(socket);
     }
-    const total = this.buffered(conn, w);
+    const total = this.buffered(conn, w) + incoming;
     if (total > this.limits.hardBytes) return this.cutOff(w, total, "buffer over the limit");
     if (!w.congested && total > this.limits.softBytes) {
       w.congested = true;
@@ -165,22 +209,39 @@ export class SlowClientGuard {
     }
   }
 
+  private pollWaiters(): void {
+    for (const w of this.waiting) {
+      if (w.waiters.length === 0 || !w.socket.connected || this.buffered(connOf(w.socket), w) <= this.limits.softBytes) {
+        this.waiting.delete(w);
+        for (const resolve of w.waiters.splice(0)) resolve();
+      }
+    }
+    if (this.waiting.size === 0) {
+      clearInterval(this.waiterPoll);
+      this.waiterPoll = undefined;
+    }
+  }
+
   private forget(w: Watch): void {
+    this.waiting.delete(w);
     this.watches.delete(w.socket.conn);
     for (const resolve of w.waiters.splice(0)) resolve();
   }
 
   private cutOff(w: Watch, bytes: number, why: string): void {
     this.forget(w);
+    this.cutConns.add(w.socket.conn);
     this.cut++;
     this.log.warn({ socket: w.socket.id, board: w.socket.data.boardId, bytes, why }, "slow client cut off");
     const transport = connOf(w.socket).transport;
     // A WebSocket close handshake would queue behind the backlog: drop the connection now.
     if (transport.name === "websocket" && transport.socket?.terminate) transport.socket.terminate();
-    else w.socket.conn.close(true);
+    // Closed at once (discarding the backlog), so the write being judged is never encoded.
+    w.socket.conn.close(true);
   }
 
   close(): void {
     clearInterval(this.sweeper);
+    clearInterval(this.waiterPoll);
   }
 }
