@@ -56,7 +56,7 @@ const io = new Server(http, {
 if (env.REDIS_URL && adapterKind !== "none") {
   const pub = createClient({ url: env.REDIS_URL });
   const sub = pub.duplicate();
-  for (const c of [pub, sub]) c.on("error", (err) => console.error(`[${nodeId}] redis:`, err.message));
+  for (const c of [pub, sub]) c.on("error", (err: Error) => console.error(`[${nodeId}] redis:`, err.message));
   await Promise.all([pub.connect(), sub.connect()]);
   io.adapter(adapterKind === "classic" ? createAdapter(pub, sub) : createShardedAdapter(pub, sub, { subscriptionMode: "dynamic" }));
 }
@@ -112,7 +112,7 @@ io.on("connection", (socket) => {
   const sessionId = randomBytes(9).toString("base64url");
   socket.data.sessionId = sessionId;
   void socket.join(room(board));
-  socket.emit("welcome" as never, { protocol: PROTOCOL_VERSION, boardId: board, node: nodeId, sessionId, head: 0, readOnly: false, limits: LIMITS } as never);
+  socket.emit("welcome" as never, { protocol: PROTOCOL_VERSION, boardId: board, node: nodeId, sessionId, head: 0, readOnly: false, limits: LIMITS });
   socket.on("draft", (payload: unknown) => {
     if (fastValidation) {
       const draft = checkDraft(payload);
@@ -131,7 +131,7 @@ http.listen(port, host, () => {
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
-    io.close();
+    void io.close();
     setTimeout(() => process.exit(0), 200).unref();
   });
 }

@@ -12,7 +12,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Server, type Socket as ServerSocket } from "socket.io";
 import { LazyAcks, onEngineConnectionClosed, sessionRelease } from "../../src/server/realtime/io-internals.js";
 import { createSocketServer } from "../../src/server/realtime/socket-server.js";
-import type { MeshServer } from "../../src/server/realtime/types.js";
 import { waitFor } from "../helpers/wait.js";
 
 interface Harness {
@@ -30,7 +29,7 @@ async function server(): Promise<Harness> {
   const http = createServer();
   const io = new Server(http, { cookie: false, perMessageDeflate: false, serveClient: false });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  open.push({ close: () => new Promise<void>((resolve) => io.close(() => resolve())) });
+  open.push({ close: () => new Promise<void>((resolve) => void io.close(() => resolve())) });
   return { http, io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
 }
 
@@ -98,10 +97,10 @@ async function meshServer() {
     socket.on("disconnect", (reason) => ended.push(reason));
     (socket as unknown as ServerSocket).on("hello", (x: unknown, ack: (y: unknown) => void) => ack({ echo: x }));
     release(socket);
-    sockets.push(socket as unknown as ServerSocket);
+    sockets.push(socket);
   });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  open.push({ close: () => new Promise<void>((resolve) => (io as MeshServer).close(() => resolve())) });
+  open.push({ close: () => new Promise<void>((resolve) => void io.close(() => resolve())) });
   return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, tcp, sockets, received, ended, startedOn };
 }
 
@@ -179,7 +178,7 @@ async function rawSocketIO(url: string): Promise<{ ws: WebSocket; next(): Promis
   const queue: string[] = [];
   const waiting: Array<(m: string) => void> = [];
   ws.on("message", (data) => {
-    const m = String(data);
+    const m = (data as Buffer).toString();
     if (m === "2") return void ws.send("3"); // heartbeat
     const w = waiting.shift();
     if (w) w(m);

@@ -9,8 +9,8 @@ import type { Backend } from "../backend.js";
 import type { Readiness } from "../lifecycle.js";
 import type { Logger } from "../observability/logger.js";
 import { boardRoom, type MeshServer } from "../realtime/types.js";
-import { RedisBoardStore, type RedisCommands } from "../store/redis-store.js";
-import { RedisPresence, type PresenceRedis } from "./redis-presence.js";
+import { RedisBoardStore } from "../store/redis-store.js";
+import { RedisPresence } from "./redis-presence.js";
 import { BoardReach, shardSubscribers } from "./board-reach.js";
 import { connectRedis, parseRedisUrls } from "./redis-connections.js";
 import { handleSubscriptionErrors } from "./subscription-errors.js";
@@ -23,8 +23,8 @@ export interface ClusterOptions {
 export async function createClusterBackend(redisUrl: string, log: Logger, readiness: Readiness, options: ClusterOptions = {}): Promise<Backend> {
   const redis = connectRedis(redisUrl, log.child({ component: "redis" }));
   readiness.depend("redis", () => redis.health.isUp());
-  const store = new RedisBoardStore(redis.commands as unknown as RedisCommands, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
-  const presence = new RedisPresence(redis.commands as unknown as PresenceRedis, { ttlMs: options.presenceTtlMs });
+  const store = new RedisBoardStore(redis.commands, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
+  const presence = new RedisPresence(redis.commands, { ttlMs: options.presenceTtlMs });
 
   return {
     store,
@@ -56,7 +56,7 @@ export async function createClusterBackend(redisUrl: string, log: Logger, readin
           // The sharded adapter's channel for the board's room (its dynamic subscription).
           const adapter = io.of("/").adapter as unknown as { dynamicChannel?: (room: string) => string };
           if (typeof adapter.dynamicChannel !== "function") return Number.POSITIVE_INFINITY;
-          return shardSubscribers(redis.pub as never, adapter.dynamicChannel(boardRoom(boardId)), cluster);
+          return shardSubscribers(redis.pub, adapter.dynamicChannel(boardRoom(boardId)), cluster);
         },
       });
     },

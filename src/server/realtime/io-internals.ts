@@ -234,7 +234,7 @@ export function sessionRelease(io: { engine: unknown; httpServer?: unknown }): (
   if (isEmitter(http)) {
     http.prependListener("upgrade", ((_req: unknown, socket: unknown) => {
       if (isEmitter(socket)) closeListenersBefore.set(socket, socket.rawListeners("close"));
-    }) as never);
+    }));
   }
   const engine = io.engine as { use?: (fn: (req: object, res: object, next: () => void) => void) => void };
   engine.use?.((req, res, next) => {
@@ -277,7 +277,7 @@ export function sessionRelease(io: { engine: unknown; httpServer?: unknown }): (
       const receiver = (ws as { _receiver?: object } | undefined)?._receiver;
       if (isEmitter(ws) && receiver && "_mask" in receiver) {
         releaseMask.call(ws as never);
-        ws.on("message", releaseMask as never);
+        ws.on("message", releaseMask);
       }
       rebuildListeners(transport, { drop: ["headers"], unwrap: ["close", "error"] });
       compact(conn, "cleanupFn");
