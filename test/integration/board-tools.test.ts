@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalCluster } from "../../scripts/local-cluster.js";
 import { BoardAccess } from "../../src/server/access/board-access.js";
-import { SVG_CSP, boardSvgPath } from "../../src/server/http/board-svg-route.js";
+import { SVG_CSP, boardSvgPath } from "../../src/shared/http-api.js";
 import { LIMITS, type BoardOp, type Item } from "../../src/shared/protocol.js";
 import { BoardClient, ClientPool, connect, editOp, moveOp, newId, shapeOp, strokeOp, textOp, type BoardClientOptions } from "../helpers/board-client.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";

@@ -6,14 +6,9 @@
  * Every copied link carries its token; nothing from the server is parsed as markup.
  */
 import { TOKEN_QUERY_PARAM, boardLinksPath } from "../../shared/constants.js";
+import type { ShareLinks } from "../../shared/http-api.js";
 import { el } from "./dom.js";
 import type { ToastKind } from "./toasts.js";
-
-/** The links route's answer (see src/server/http/share-links-route.ts); paths relative to the page's origin. */
-interface ShareLinks {
-  edit?: string;
-  view?: string;
-}
 
 type Role = keyof ShareLinks;
 

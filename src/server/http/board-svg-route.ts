@@ -5,24 +5,21 @@
  */
 import type { FastifyInstance } from "fastify";
 import { BoardModel } from "../../shared/board-model.js";
-import { BOARD_PATH_PREFIX, TOKEN_QUERY_PARAM, isValidBoardId } from "../../shared/constants.js";
+import { isValidBoardId } from "../../shared/constants.js";
+import {
+  BOARD_SVG_ROUTE,
+  SVG_CONTENT_TYPE,
+  SVG_CSP,
+  TOKEN_QUERY_PARAM,
+  boardSvgEtag,
+  type BoardParams,
+  type BoardQuery,
+} from "../../shared/http-api.js";
 import { renderSvg } from "../../shared/svg-export.js";
 import type { BoardAccess } from "../access/board-access.js";
 import type { BoardService } from "../board/board-service.js";
 
-export const BOARD_SVG_SUFFIX = ".svg";
-export const BOARD_SVG_ROUTE = `${BOARD_PATH_PREFIX}:id${BOARD_SVG_SUFFIX}`;
 const BACKGROUND = "#ffffff";
-
-/**
- * An SVG opened as a document could run script: this one never has any, and the
- * policy makes sure (no script, no loads, inline presentation only, sandboxed).
- */
-export const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
-
-export function boardSvgPath(boardId: string): string {
-  return `${BOARD_PATH_PREFIX}${encodeURIComponent(boardId)}${BOARD_SVG_SUFFIX}`;
-}
 
 /** Folds every op of the board into a model (the same fold as every client's). */
 async function foldBoard(boards: BoardService, boardId: string): Promise<BoardModel> {
@@ -35,7 +32,7 @@ async function foldBoard(boards: BoardService, boardId: string): Promise<BoardMo
 }
 
 export function registerBoardSvgRoute(app: FastifyInstance, boards: BoardService, access: BoardAccess | undefined): void {
-  app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>(BOARD_SVG_ROUTE, {
+  app.get<{ Params: BoardParams; Querystring: BoardQuery; Reply: string }>(BOARD_SVG_ROUTE, {
     // Runs after the app-wide security headers: a picture meant for embedding
     // may be loaded cross-origin, and gets its own, stricter policy.
     onSend: async (_req, reply, payload) => {
@@ -57,10 +54,10 @@ export function registerBoardSvgRoute(app: FastifyInstance, boards: BoardService
         return reply.code(503).type("text/plain; charset=utf-8").send("the board is unavailable; retry later");
       }
       // The board's head names its content: unchanged head, unchanged picture.
-      const etag = `"seq-${model.head}"`;
+      const etag = boardSvgEtag(model.head);
       reply.header("etag", etag).header("cache-control", "no-cache");
-      if (req.headers["if-none-match"] === etag) return reply.code(304).send();
-      return reply.type("image/svg+xml; charset=utf-8").send(renderSvg(model.visibleItems(), { background: BACKGROUND }));
+      if (req.headers["if-none-match"] === etag) return reply.code(304).send("");
+      return reply.type(SVG_CONTENT_TYPE).send(renderSvg(model.visibleItems(), { background: BACKGROUND }));
     },
   });
 }
