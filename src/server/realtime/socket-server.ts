@@ -57,7 +57,7 @@ export function attachSessions(
   const drafts = new DraftBatcher<MeshSocket>({
     flushMs: ink.tickMs,
     phaseMs: ink.flushLagMs,
-    deliver: (flush) => deliverDrafts(fanoutFor(flush.boardId), flush, "batch"),
+    deliver: (flush) => deliverDrafts(fanoutFor(flush.boardId), flush),
   });
   // Cursors too: one `cursors` message per board per tick, the latest position of each mover.
   const cursors = new CursorBatcher({
