@@ -68,7 +68,7 @@ export class NodeGuards {
       this.conns.delete(id);
       if (--entry.open <= 0) this.open.delete(entry.address);
     };
-    const hooked = onEngineConnectionClosed(io.engine, closed);
+    const hooked = onEngineConnectionClosed(io.engine, closed, { log: this.log });
     io.engine.on("connection", (conn: EngineConnection) => {
       const address = this.requestAddress(conn.request);
       let entry = this.open.get(address);

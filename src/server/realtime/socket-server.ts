@@ -75,7 +75,7 @@ export function attachSessions(
     }),
   );
   // What Socket.IO, Engine.IO and ws keep per connection that a started session never reads (io-internals.ts).
-  const release = sessionRelease(io);
+  const release = sessionRelease(io, { log: deps.log });
   const startSession = createSessions({ ...deps, io, drafts, cursors, presence, ink: { periodMs: ink.tickMs } });
   io.on("connection", (socket) => {
     startSession(socket);
