@@ -41,7 +41,9 @@ export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): 
     maxAge: "365d",
     preCompressed: true,
     // Caches must keep the encodings apart.
-    setHeaders: (res) => res.setHeader("vary", "Accept-Encoding"),
+    setHeaders: (res) => {
+      res.setHeader("vary", "Accept-Encoding");
+    },
   });
 
   // With access control, whoever creates a board gets its editor link.
