@@ -1,8 +1,13 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Three projects (`npm run test:unit`, `test:integration`, `test:e2e`; `npm test`
+ * runs them all): unit tests run sources in this process; integration and e2e
+ * tests run dist/ in real node processes (and Chromium), so they refuse a stale
+ * dist/ (test/setup/fresh-dist.ts).
+ */
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Integration and browser tests start real processes on a 2-core machine:
@@ -10,5 +15,10 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     reporters: ["default"],
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { extends: true, test: { name: "integration", include: ["test/integration/**/*.test.ts"], globalSetup: ["test/setup/fresh-dist.ts"] } },
+      { extends: true, test: { name: "e2e", include: ["test/e2e/**/*.test.ts"], globalSetup: ["test/setup/fresh-dist.ts"] } },
+    ],
   },
 });

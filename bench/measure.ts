@@ -211,7 +211,7 @@ async function heapOf(dir: string, pid: number): Promise<{ heapUsed: number; rss
     if (Date.now() > deadline) throw new Error(`heap probe in ${pid} did not answer`);
     await sleep(50);
   }
-  return JSON.parse(readFileSync(file, "utf8"));
+  return JSON.parse(readFileSync(file, "utf8")) as { heapUsed: number; rss: number };
 }
 
 /**

@@ -188,7 +188,7 @@ async function main(): Promise<void> {
   const measure = (sys: RunningSystem, scenario: Scenario): Promise<LoadResult | ConnectionsResult> =>
     scenario.kind === "load" ? runLoad(sys, scenario, timing, knobs, log) : runConnections(sys, scenario, timing, knobs, log);
   const failed = (system: SystemName, err: unknown) => {
-    log(`  ${system}: FAILED: ${(err as Error).stack ?? err}`);
+    log(`  ${system}: FAILED: ${(err as Error).stack ?? String(err)}`);
     process.exitCode = 1;
   };
   if (mode === "smoke") {

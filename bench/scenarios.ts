@@ -1,6 +1,5 @@
 /** The benchmark's scenarios and how big they are in each mode. */
 import type { Routing } from "../scripts/local-cluster.js";
-import type { SystemName } from "./systems.js";
 
 export type Mode = "smoke" | "quick" | "full";
 

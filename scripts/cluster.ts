@@ -29,11 +29,10 @@ console.log("Ctrl-C stops everything.");
 
 let stopping = false;
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.on(sig, async () => {
+  process.on(sig, () => {
     if (stopping) return;
     stopping = true;
     console.log("\nstopping…");
-    await cluster.stop();
-    process.exit(0);
+    void cluster.stop().finally(() => process.exit(0));
   });
 }

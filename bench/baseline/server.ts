@@ -38,7 +38,7 @@ const io = new Server(http);
 if (redisUrl) {
   const pubClient = createClient({ url: redisUrl });
   const subClient = pubClient.duplicate();
-  for (const c of [pubClient, subClient]) c.on("error", (err) => console.error(`[${nodeId}] redis:`, err.message));
+  for (const c of [pubClient, subClient]) c.on("error", (err: Error) => console.error(`[${nodeId}] redis:`, err.message));
   await Promise.all([pubClient.connect(), subClient.connect()]);
   io.adapter(createAdapter(pubClient, subClient));
 }
@@ -60,7 +60,7 @@ http.listen(port, host, () => {
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
-    io.close();
+    void io.close();
     setTimeout(() => process.exit(0), 200).unref();
   });
 }

@@ -26,8 +26,9 @@ import { Server, type Socket } from "socket.io";
 import msgpackParser from "socket.io-msgpack-parser";
 import { BOARD_QUERY_PARAM, SOCKET_PATH } from "../../src/shared/constants.js";
 import { LIMITS, PROTOCOL_VERSION, draftSchema, type PeerDraft } from "../../src/shared/protocol.js";
-import { DraftBatcher, deliverDrafts } from "../../src/server/realtime/draft-batcher.js";
+import { deliverDrafts } from "../../src/server/realtime/draft-batcher.js";
 import { boardRoom, type BoardFanout } from "../../src/server/realtime/types.js";
+import { FixedWindowBatcher, deliverPerDraft } from "./batchers.js";
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
@@ -56,7 +57,7 @@ const io = new Server(http, {
 if (env.REDIS_URL && adapterKind !== "none") {
   const pub = createClient({ url: env.REDIS_URL });
   const sub = pub.duplicate();
-  for (const c of [pub, sub]) c.on("error", (err) => console.error(`[${nodeId}] redis:`, err.message));
+  for (const c of [pub, sub]) c.on("error", (err: Error) => console.error(`[${nodeId}] redis:`, err.message));
   await Promise.all([pub.connect(), sub.connect()]);
   io.adapter(adapterKind === "classic" ? createAdapter(pub, sub) : createShardedAdapter(pub, sub, { subscriptionMode: "dynamic" }));
 }
@@ -78,16 +79,17 @@ function checkDraft(p: unknown): Omit<PeerDraft, "sessionId"> | null {
   if (!Array.isArray(points) || points.length % 2 !== 0 || points.length > LIMITS.maxDraftPoints * 2) return null;
   for (let i = 0; i < points.length; i++) if (!isCoord(points[i])) return null;
   if (t !== undefined && (typeof t !== "number" || !Number.isFinite(t))) return null;
-  return t === undefined ? { itemId, color, width, from, points } : { itemId, color, width, from, points, t };
+  const coords = points as number[];
+  return t === undefined ? { itemId, color, width, from, points: coords } : { itemId, color, width, from, points: coords, t };
 }
 
-// The batcher under test is meshboard's own (src/server/realtime/draft-batcher.ts): one
-// timer for the node; LAB_FLUSH_TIMER=per-board gives each board its own batcher and timer.
+// Batching is meshboard's (per-board merging, one timer for the node) without the ink clock
+// (bench/levers/batchers.ts); LAB_FLUSH_TIMER=per-board gives each board its own batcher and timer.
 const fanout = (env.LAB_LOCAL === "1" ? io.local : io) as unknown as BoardFanout;
-const delivery = env.LAB_DELIVERY === "per-draft" ? "per-draft" : "batch";
-const newBatcher = () => new DraftBatcher<Socket>({ flushMs, deliver: (flush) => deliverDrafts(fanout, flush as never, delivery) });
+const deliver = env.LAB_DELIVERY === "per-draft" ? deliverPerDraft : deliverDrafts;
+const newBatcher = () => new FixedWindowBatcher<Socket>({ flushMs, deliver: (flush) => deliver(fanout, flush as never) });
 const nodeBatcher = newBatcher();
-const boardBatchers = new Map<string, DraftBatcher<Socket>>();
+const boardBatchers = new Map<string, FixedWindowBatcher<Socket>>();
 const batcherFor = (board: string) => {
   if (env.LAB_FLUSH_TIMER !== "per-board") return nodeBatcher;
   let b = boardBatchers.get(board);
@@ -110,9 +112,8 @@ function relay(socket: Socket, board: string, draft: PeerDraft): void {
 io.on("connection", (socket) => {
   const board = String(socket.handshake.query[BOARD_QUERY_PARAM] ?? "");
   const sessionId = randomBytes(9).toString("base64url");
-  socket.data.sessionId = sessionId;
   void socket.join(room(board));
-  socket.emit("welcome" as never, { protocol: PROTOCOL_VERSION, boardId: board, node: nodeId, sessionId, head: 0, readOnly: false, limits: LIMITS } as never);
+  socket.emit("welcome" as never, { protocol: PROTOCOL_VERSION, boardId: board, node: nodeId, sessionId, head: 0, readOnly: false, limits: LIMITS });
   socket.on("draft", (payload: unknown) => {
     if (fastValidation) {
       const draft = checkDraft(payload);
@@ -131,7 +132,7 @@ http.listen(port, host, () => {
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
-    io.close();
+    void io.close();
     setTimeout(() => process.exit(0), 200).unref();
   });
 }

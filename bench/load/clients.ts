@@ -177,7 +177,7 @@ function floorClient(spec: ClientSpec, plan: WorkerPlan, rx: Receiver): LoadClie
   url.searchParams.set("board", spec.board);
   const ws = new WebSocket(url, { perMessageDeflate: false });
   ws.on("message", (data) => {
-    const d = JSON.parse(String(data)) as { t: number };
+    const d = JSON.parse((data as Buffer).toString()) as { t: number };
     rx.frame();
     rx.points(1, d.t, 0);
   });

@@ -140,10 +140,13 @@ function mark(): WindowStats {
 process.on("message", (m: ParentMessage) => {
   switch (m.type) {
     case "plan":
-      connectAll(m.plan).catch((err) => send({ type: "fatal", error: String(err?.stack ?? err) }));
+      connectAll(m.plan).catch((err) => send({ type: "fatal", error: String((err as Error | undefined)?.stack ?? err) }));
       break;
     case "draw":
-      for (const d of drawers) (m.on ? d.begin() : d.stop());
+      for (const d of drawers) {
+        if (m.on) d.begin();
+        else d.stop();
+      }
       break;
     case "mark":
       send({ type: "stats", stats: mark() });

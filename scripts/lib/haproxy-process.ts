@@ -24,7 +24,7 @@ export async function startHaproxy(opts: { routing: Routing; servers: HaproxyBac
   writeFileSync(configPath, renderHaproxyConfig({ routing: opts.routing, bind: `${host}:${port}`, servers: opts.servers, checkIntervalMs: 300 }));
   const child = spawn("haproxy", ["-db", "-f", configPath], { stdio: ["ignore", "ignore", "pipe"] });
   let err = "";
-  child.stderr!.on("data", (d) => (err += d));
+  child.stderr.on("data", (d) => (err += d));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let gone = false;
   void exited.then(() => (gone = true));

@@ -64,8 +64,8 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
   const exited = new Promise<number | string>((resolve) =>
     child.once("exit", (code, signal) => {
       resolve(code ?? signal ?? "unknown");

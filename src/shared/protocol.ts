@@ -1,7 +1,9 @@
 /**
- * The meshboard wire protocol: every Socket.IO event, its payload type and its
- * schema. This file is the single source of truth for both sides; docs/protocol.md
- * explains it in prose.
+ * The meshboard wire protocol: every Socket.IO event and its payload's schema,
+ * both directions, acknowledgements included. Payload types and the Socket.IO
+ * event maps are inferred from the schemas, never written beside them. This
+ * file is the single source of truth for both sides; docs/protocol.md explains
+ * it in prose.
  *
  * Model: a board is an append-only log of durable operations (`BoardOp`). The
  * server that accepts an operation gives it the board's next sequence number
@@ -13,7 +15,7 @@
 import { z } from "zod";
 import { BOARD_ID_PATTERN } from "./constants.js";
 import type { InkClock } from "./ink-clock.js";
-import { LIMITS, PROTOCOL_VERSION, SHAPE_KINDS, type ErrorCode } from "./protocol-constants.js";
+import { ERROR_CODES, LIMITS, SHAPE_KINDS } from "./protocol-constants.js";
 
 export type { InkClock } from "./ink-clock.js";
 
@@ -30,12 +32,17 @@ export {
   type ShapeKind,
 } from "./protocol-constants.js";
 
-export interface ProtocolError {
-  code: ErrorCode;
-  message: string;
+export const protocolErrorSchema = z.strictObject({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
   /** The event that caused it, when there was one. */
-  event?: string;
-}
+  event: z.string().optional(),
+});
+export type ProtocolError = z.infer<typeof protocolErrorSchema>;
+
+/** How an event with an acknowledgement is refused (the payload, the rate limit, the board's state). */
+export const refusalSchema = z.strictObject({ ok: z.literal(false), error: protocolErrorSchema });
+export type Refusal = z.infer<typeof refusalSchema>;
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -145,17 +152,21 @@ export const boardOpSchema = z.discriminatedUnion("type", [
 export type BoardOp = z.infer<typeof boardOpSchema>;
 export type OpType = BoardOp["type"];
 
-/** An operation as the board log holds it: stamped by the server. */
-export interface SequencedOp {
-  seq: number;
-  op: BoardOp;
-  /** clientId of the author. */
-  author: string;
-  /** Server time of acceptance, ms since the epoch. */
-  at: number;
-}
+const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export type OpAck = { ok: true; seq: number; duplicate: boolean } | { ok: false; error: ProtocolError };
+/** An operation as the board log holds it: stamped by the server. */
+export const sequencedOpSchema = z.strictObject({
+  seq: seqSchema.min(1),
+  op: boardOpSchema,
+  /** clientId of the author. */
+  author: z.string(),
+  /** Server time of acceptance, ms since the epoch. */
+  at: z.number(),
+});
+export type SequencedOp = z.infer<typeof sequencedOpSchema>;
+
+export const opAckSchema = z.union([z.strictObject({ ok: z.literal(true), seq: seqSchema.min(1), duplicate: z.boolean() }), refusalSchema]);
+export type OpAck = z.infer<typeof opAckSchema>;
 
 // ---------------------------------------------------------------------------
 // Handshake
@@ -179,22 +190,32 @@ export const handshakeAuthSchema = z.object({
 });
 export type HandshakeAuth = z.input<typeof handshakeAuthSchema>;
 
-export interface Welcome {
-  protocol: number;
-  boardId: string;
+/** LIMITS as sent in `welcome`: every limit, a number each. */
+const limitsSchema = z.strictObject(
+  Object.fromEntries(Object.keys(LIMITS).map((k) => [k, z.number()])) as { [K in keyof typeof LIMITS]: z.ZodNumber },
+);
+
+const inkClockSchema = z.strictObject({
+  /** Milliseconds between ticks; ticks fall on multiples of it on the server's clock. */
+  periodMs: z.number().positive(),
+}) satisfies z.ZodType<InkClock>;
+
+export const welcomeSchema = z.strictObject({
+  protocol: z.number().int(),
+  boardId: boardIdSchema,
   /** Node (pod) serving this session. */
-  node: string;
-  sessionId: string;
+  node: z.string(),
+  sessionId: idSchema,
   /** Highest seq on the board when the session started; catch-up ops follow. */
-  head: number;
+  head: seqSchema,
   /**
    * Catch-up starts after this seq: the client's lastSeq, or 0 when the server does
    * not recognise the client's history (see lastOpId). A client whose head is above
    * `from` drops its board and applies everything from `from` again.
    */
-  from: number;
+  from: seqSchema,
   /** True for a view-only link, and while the store refuses writes (then `readOnlyReason` says so). */
-  readOnly: boolean;
+  readOnly: z.boolean(),
   /**
    * Set when the board is read-only for now, not by the link: the store refuses
    * writes (full). A plain sentence for a banner. Ops already in the outbox stay
@@ -202,18 +223,19 @@ export interface Welcome {
    * store takes writes again the node closes the connection and the client
    * reconnects to a writable session.
    */
-  readOnlyReason?: string;
-  limits: typeof LIMITS;
+  readOnlyReason: z.string().max(500).optional(),
+  limits: limitsSchema,
   /** The ink clock: send live ink on its ticks (see `clock` for the server's time). */
-  ink: InkClock;
+  ink: inkClockSchema,
   /**
    * Who the server says this client is: the identity it vouches for (a signed
    * HttpOnly cookie), which presence and op authorship use, whatever `clientId`
    * the handshake claimed. Optional until every server sends it: without it a
    * client is the clientId it sent.
    */
-  self?: { clientId: string };
-}
+  self: z.strictObject({ clientId: idSchema }).optional(),
+});
+export type Welcome = z.infer<typeof welcomeSchema>;
 
 // ---------------------------------------------------------------------------
 // Ephemeral events
@@ -230,28 +252,27 @@ export const draftSchema = z.object({
   t: z.number().optional(),
 });
 export type Draft = z.infer<typeof draftSchema>;
-export interface PeerDraft extends Draft {
-  sessionId: string;
-}
+/** A draft as relayed: who drew it. */
+export const peerDraftSchema = z.strictObject({ ...draftSchema.shape, sessionId: idSchema });
+export type PeerDraft = z.infer<typeof peerDraftSchema>;
 
 export const cursorSchema = z.object({ x: coordinate, y: coordinate }).nullable();
 export type Cursor = z.infer<typeof cursorSchema>;
-export interface PeerCursor {
-  sessionId: string;
-  cursor: Cursor;
-}
+export const peerCursorSchema = z.strictObject({ sessionId: idSchema, cursor: cursorSchema });
+export type PeerCursor = z.infer<typeof peerCursorSchema>;
 
 export const profileSchema = z.object({ name: z.string().max(LIMITS.maxNameLength) });
 
 /** Asks for the server's clock (answered at once), to place the ink clock's ticks. */
 export const clockRequestSchema = z.object({});
-export interface ClockReading {
+export const clockReadingSchema = z.strictObject({
   /** The server's time, ms since the epoch. */
-  now: number;
-}
+  now: z.number(),
+});
+export type ClockReading = z.infer<typeof clockReadingSchema>;
 
 /** Someone on the board: one session (one socket), on whichever node serves it. */
-export const peerSchema = z.object({
+export const peerSchema = z.strictObject({
   sessionId: idSchema,
   clientId: idSchema,
   name: z.string().max(LIMITS.maxNameLength),
@@ -268,54 +289,28 @@ export type Peer = z.infer<typeof peerSchema>;
  * an upsert by sessionId (a rename is a `joined` of the same session), `left` of
  * an unknown session is a no-op. A session appears in at most one of the lists.
  */
-export const presenceDeltaSchema = z.object({
+export const presenceDeltaSchema = z.strictObject({
   joined: z.array(peerSchema),
   /** sessionIds. */
   left: z.array(idSchema),
 });
 export type PresenceDelta = z.infer<typeof presenceDeltaSchema>;
 
-export const syncRequestSchema = z.object({ since: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
-export interface SyncResult {
-  ops: SequencedOp[];
-  head: number;
+export const syncRequestSchema = z.object({ since: seqSchema });
+export const syncResultSchema = z.strictObject({
+  ops: z.array(sequencedOpSchema),
+  head: seqSchema,
   /** True when more ops follow `ops` (ask again with the last seq). */
-  more: boolean;
-}
+  more: z.boolean(),
+});
+export type SyncResult = z.infer<typeof syncResultSchema>;
+
+/** The node is shutting down: reconnect (the client's socket reconnects to another node). */
+export const drainSchema = z.strictObject({ node: z.string() });
 
 // ---------------------------------------------------------------------------
-// Typed event maps (Socket.IO generics)
-
-export interface ServerToClientEvents {
-  welcome: (w: Welcome) => void;
-  /** Sequenced operations, live or catch-up, in ascending seq order within one message. */
-  ops: (batch: SequencedOp[]) => void;
-  /** One draft alone (a flush that held only one). */
-  draft: (d: PeerDraft) => void;
-  /** A board's drafts of one ink-clock tick, in arrival order (the receiver's own left out). */
-  drafts: (batch: PeerDraft[]) => void;
-  /** A board's cursor moves of one ink-clock tick: each mover's latest position (null: left the canvas). */
-  cursors: (batch: PeerCursor[]) => void;
-  /**
-   * The board's whole peer list (every node), sent once to a joining session only,
-   * before its `welcome`. Later changes come as `presenceDelta`.
-   */
-  presence: (peers: Peer[]) => void;
-  /** Joins, renames and leaves since the last delta, to the whole board (coalesced per node, ~200 ms). */
-  presenceDelta: (delta: PresenceDelta) => void;
-  /** The node is shutting down: reconnect (the client's socket reconnects to another node). */
-  drain: (info: { node: string }) => void;
-  error: (e: ProtocolError) => void;
-}
-
-export interface ClientToServerEvents {
-  op: (op: BoardOp, ack: (a: OpAck) => void) => void;
-  sync: (req: { since: number }, ack: (r: SyncResult | { error: ProtocolError }) => void) => void;
-  draft: (d: Draft) => void;
-  cursor: (c: Cursor) => void;
-  profile: (p: { name: string }) => void;
-  clock: (req: Record<string, never>, ack: (r: ClockReading) => void) => void;
-}
+// The events: name → schema, each direction. The Socket.IO event maps below are
+// inferred from these tables.
 
 /** Events a client may send, with their schemas: anything else is `unknown_event`. */
 export const clientEventSchemas = {
@@ -327,6 +322,78 @@ export const clientEventSchemas = {
   clock: clockRequestSchema,
 } as const;
 export type ClientEventName = keyof typeof clientEventSchemas;
+
+/**
+ * The answers to client events that take an acknowledgement (the others have
+ * none). Any of them may be a refusal (`{ ok: false, error }`).
+ */
+export const clientAckSchemas = {
+  op: opAckSchema,
+  sync: z.union([syncResultSchema, refusalSchema]),
+  clock: z.union([clockReadingSchema, refusalSchema]),
+} as const satisfies Partial<Record<ClientEventName, z.ZodType>>;
+export type AckedEventName = keyof typeof clientAckSchemas;
+export type ClientAck<E extends AckedEventName> = z.infer<(typeof clientAckSchemas)[E]>;
+
+/** What the server sends, by event. */
+export const serverEventSchemas = {
+  welcome: welcomeSchema,
+  /** Sequenced operations, live or catch-up, in ascending seq order within one message. */
+  ops: z.array(sequencedOpSchema),
+  /** One draft alone (a flush that held only one). */
+  draft: peerDraftSchema,
+  /** A board's drafts of one ink-clock tick, in arrival order (the receiver's own left out). */
+  drafts: z.array(peerDraftSchema),
+  /** A board's cursor moves of one ink-clock tick: each mover's latest position (null: left the canvas). */
+  cursors: z.array(peerCursorSchema),
+  /**
+   * The board's whole peer list (every node), sent once to a joining session only,
+   * before its `welcome`. Later changes come as `presenceDelta`.
+   */
+  presence: z.array(peerSchema),
+  /** Joins, renames and leaves since the last delta, to the whole board (coalesced per node, ~200 ms). */
+  presenceDelta: presenceDeltaSchema,
+  drain: drainSchema,
+  error: protocolErrorSchema,
+} as const;
+export type ServerEventName = keyof typeof serverEventSchemas;
+
+// ---------------------------------------------------------------------------
+// Typed event maps (Socket.IO generics), inferred from the tables above
+
+export type ServerToClientEvents = {
+  [E in ServerEventName]: (payload: z.infer<(typeof serverEventSchemas)[E]>) => void;
+};
+
+/** A client sends what a schema accepts (its input: defaults may be left out); acked events carry a callback. */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: E extends AckedEventName
+    ? (payload: z.input<(typeof clientEventSchemas)[E]>, ack: (answer: ClientAck<E>) => void) => void
+    : (payload: z.input<(typeof clientEventSchemas)[E]>) => void;
+};
+
+// ---------------------------------------------------------------------------
+// Checking what the server sent (the headless client, in tests and development builds)
+
+/**
+ * Why `payload` is not what the protocol says the server sends as `event`, or
+ * null when it is. `event` may be any string: an event the protocol does not
+ * have is a problem too.
+ */
+export function checkServerPayload(event: string, payload: unknown): string | null {
+  if (!Object.hasOwn(serverEventSchemas, event)) return `unknown server event ${JSON.stringify(event)}`;
+  return problemOf(`${event}`, serverEventSchemas[event as ServerEventName].safeParse(payload));
+}
+
+/** Why `answer` is not a valid acknowledgement of the client event `event`, or null when it is. */
+export function checkServerAck(event: string, answer: unknown): string | null {
+  if (!Object.hasOwn(clientAckSchemas, event)) return `${JSON.stringify(event)} has no acknowledgement`;
+  return problemOf(`${event} ack`, clientAckSchemas[event as AckedEventName].safeParse(answer));
+}
+
+function problemOf(what: string, result: { success: true } | { success: false; error: z.ZodError }): string | null {
+  return result.success ? null : `${what}: ${describeIssues(result.error)}`;
+}
 
 /** Human-readable summary of a zod failure, for error events. */
 export function describeIssues(error: z.ZodError): string {

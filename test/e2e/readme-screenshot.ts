@@ -20,21 +20,6 @@ function wobble(points: Pt[], amount = 1.2, seed = 1): Pt[] {
   return points.map(([x, y], i) => [x + Math.sin(i * 1.7 + seed) * amount, y + Math.cos(i * 1.3 + seed) * amount]);
 }
 
-function roundedBox(cx: number, cy: number, w: number, h: number, r: number): Pt[] {
-  const pts: Pt[] = [];
-  const corners: [number, number, number][] = [
-    [cx + w / 2 - r, cy - h / 2 + r, -Math.PI / 2],
-    [cx + w / 2 - r, cy + h / 2 - r, 0],
-    [cx - w / 2 + r, cy + h / 2 - r, Math.PI / 2],
-    [cx - w / 2 + r, cy - h / 2 + r, Math.PI],
-  ];
-  for (const [x, y, start] of corners) {
-    for (let a = 0; a <= Math.PI / 2 + 1e-9; a += Math.PI / 12) pts.push([x + Math.cos(start + a) * r, y + Math.sin(start + a) * r]);
-  }
-  pts.push(pts[0]);
-  return pts;
-}
-
 function line(from: Pt, to: Pt, steps = 8): Pt[] {
   return Array.from({ length: steps + 1 }, (_, i) => [from[0] + ((to[0] - from[0]) * i) / steps, from[1] + ((to[1] - from[1]) * i) / steps]);
 }

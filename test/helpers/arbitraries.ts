@@ -16,6 +16,7 @@ const widthArb = fc.double({ min: LIMITS.minWidth, max: LIMITS.maxWidth, noNaN: 
 // Tab, newline and anything printable (no other control characters).
 const textArb = fc
   .string({ minLength: 1, maxLength: 200, unit: fc.oneof(fc.constantFrom("\t", "\n", "<", ">", "&", '"', "'"), fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 })) })
+  // eslint-disable-next-line no-control-regex -- the control characters a text may not hold
   .filter((t) => t.length > 0 && t.length <= LIMITS.maxTextLength && !/[\u0000-\u0008\u000B-\u001F\u007F\uFFFE\uFFFF]/.test(t));
 
 function pointsArb(minPoints: number, maxPoints: number) {
@@ -56,7 +57,7 @@ export const opArb: fc.Arbitrary<BoardOp> = fc.oneof(
   fc.record({ type: fc.constant("clear" as const), opId: idArb }),
   fc.record({ type: fc.constant("move" as const), opId: idArb, itemIds: targetsArb, dx: offsetArb, dy: offsetArb }),
   fc.record({ type: fc.constant("edit" as const), opId: idArb, itemId: idArb, text: textArb }),
-) as fc.Arbitrary<BoardOp>;
+);
 
 export const draftArb: fc.Arbitrary<Draft> = fc.record(
   {
@@ -155,7 +156,7 @@ export function opProblems(op: BoardOp): string[] {
   const problems: string[] = [];
   const inRange = (n: unknown, max: number) => typeof n === "number" && Number.isFinite(n) && Math.abs(n) <= max;
   for (const n of numbersIn(op)) if (!Number.isFinite(n)) problems.push(`non-finite number ${n}`);
-  if (pollutionKeysIn(op).length) problems.push(`pollution keys ${pollutionKeysIn(op)}`);
+  if (pollutionKeysIn(op).length) problems.push(`pollution keys ${pollutionKeysIn(op).join(", ")}`);
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(op.opId)) problems.push("bad opId");
   if (op.type === "add") {
     const it = op.item as Record<string, unknown>;
@@ -163,6 +164,7 @@ export function opProblems(op: BoardOp): string[] {
     for (const c of coords) if (!inRange(c, LIMITS.maxCoordinate)) problems.push(`coordinate ${String(c)}`);
     if (it.kind === "stroke" && ((it.points as number[]).length % 2 !== 0 || (it.points as number[]).length > 2 * LIMITS.maxPointsPerStroke)) problems.push("points");
     if (!/^#[0-9a-fA-F]{6}$/.test(String(it.color))) problems.push("colour");
+    // eslint-disable-next-line no-control-regex -- the control characters a text may not hold
     if (it.kind === "text" && /[\u0000-\u0008\u000B-\u001F\u007F]/.test(String(it.text))) problems.push("control characters");
   }
   if (op.type === "move" && !(inRange(op.dx, 2 * LIMITS.maxCoordinate) && inRange(op.dy, 2 * LIMITS.maxCoordinate))) problems.push("offset");

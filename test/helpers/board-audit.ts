@@ -7,14 +7,14 @@ import { createClient } from "redis";
 import type { SequencedOp } from "../../src/shared/protocol.js";
 import { LIMITS } from "../../src/shared/protocol.js";
 import type { BoardModel } from "../../src/shared/board-model.js";
-import { RedisBoardStore, type RedisCommands } from "../../src/server/store/redis-store.js";
+import { RedisBoardStore } from "../../src/server/store/redis-store.js";
 
 /** The board's whole log as Redis holds it, read through the store's own code. */
 export async function storedLog(redisUrl: string, boardId: string): Promise<SequencedOp[]> {
   const redis = createClient({ url: redisUrl });
   await redis.connect();
   try {
-    const store = new RedisBoardStore(redis as unknown as RedisCommands, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
+    const store = new RedisBoardStore(redis, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
     const log: SequencedOp[] = [];
     for (;;) {
       const page = await store.readSince(boardId, log.at(-1)?.seq ?? 0, 5_000);

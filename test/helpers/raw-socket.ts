@@ -16,7 +16,7 @@ export class RawSocket {
 
   private constructor(private readonly ws: WebSocket) {
     ws.on("message", (data, isBinary) => {
-      const text = isBinary ? `<binary ${(data as Buffer).length}>` : data.toString();
+      const text = isBinary ? `<binary ${(data as Buffer).length}>` : (data as Buffer).toString();
       if (text === "2") ws.send("3"); // Engine.IO ping → pong
       this.frames.push(text);
     });

@@ -8,11 +8,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalCluster } from "../../scripts/local-cluster.js";
 import { BoardAccess } from "../../src/server/access/board-access.js";
-import { SVG_CSP, boardSvgPath } from "../../src/server/http/board-svg-route.js";
+import { SVG_CSP, boardSvgPath } from "../../src/shared/http-api.js";
 import { LIMITS, type BoardOp, type Item } from "../../src/shared/protocol.js";
 import { BoardClient, ClientPool, connect, editOp, moveOp, newId, shapeOp, strokeOp, textOp, type BoardClientOptions } from "../helpers/board-client.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
-import { waitFor } from "../helpers/wait.js";
 
 let server: ServerProcess;
 const clients = new ClientPool();
@@ -63,7 +62,7 @@ describe("new operations between two clients", () => {
     const board = newId();
     const [a, b] = await Promise.all([join(board), join(board)]);
     const original = shapeOp("ellipse");
-    const copyItem = { ...original.item, id: newId() } as Item;
+    const copyItem = { ...original.item, id: newId() };
     await submitAll(a, [original, { type: "add", opId: newId(), item: copyItem }]);
     await b.waitForHead(2);
     expect(b.visibleIds()).toHaveLength(2);

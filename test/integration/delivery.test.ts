@@ -27,7 +27,7 @@ function get(path: string, acceptEncoding?: string): Promise<{ status: number; h
 
 async function assetPaths(): Promise<string[]> {
   const page = (await get("/b/delivery")).body.toString("utf8");
-  const paths = [...page.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+  const paths = [...page.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]);
   expect(paths.some((p) => p.endsWith(".js"))).toBe(true);
   return paths;
 }
@@ -56,7 +56,7 @@ describe("asset delivery", () => {
 
   it("caches hashed assets for good and never caches the board page", async () => {
     const [asset] = await assetPaths();
-    const res = await get(asset!, "br");
+    const res = await get(asset, "br");
     expect(asset).toMatch(/-[A-Za-z0-9_-]{8,}\.(js|css)$/);
     expect(res.headers["cache-control"]).toMatch(/immutable/);
     expect(res.headers["cache-control"]).toMatch(/max-age=31536000/);

@@ -1,7 +1,7 @@
 /** The storage contract suite against a real redis-server. */
 import { afterAll, beforeAll } from "vitest";
 import { createClient } from "redis";
-import { RedisBoardStore, type RedisCommands } from "../../src/server/store/redis-store.js";
+import { RedisBoardStore } from "../../src/server/store/redis-store.js";
 import { startRedis, type RedisProcess } from "../../scripts/lib/redis-process.js";
 import { storeContract } from "../unit/store-contract.js";
 import { newId } from "../helpers/board-client.js";
@@ -28,6 +28,6 @@ storeContract("Redis", {
       prefix = `t${newId()}`;
       if (key) prefixes.set(key, prefix);
     }
-    return new RedisBoardStore(client as unknown as RedisCommands, limits, prefix);
+    return new RedisBoardStore(client, limits, prefix);
   },
 });

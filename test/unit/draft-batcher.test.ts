@@ -9,11 +9,11 @@ function draft(sessionId: string, from: number, points: number[], itemId = `item
   return { sessionId, itemId, color: "#1e1e1e", width: 2, from, points, t: 1000 + from };
 }
 
-/** A batcher on a hand-driven clock. */
-function harness(flushMs = 33) {
+/** A batcher on hand-driven timers, its clock 20 ms before a tick (too early for an early flush). */
+function harness() {
   const flushed: Array<DraftFlush<string>> = [];
   const { timers, setTimer, clearTimer, fire } = manualTimers();
-  const batcher = new DraftBatcher<string>({ flushMs, deliver: (f) => flushed.push(f), setTimer, clearTimer });
+  const batcher = new DraftBatcher<string>({ flushMs: 40, phaseMs: 10, now: () => 1_000_020, deliver: (f) => flushed.push(f), setTimer, clearTimer });
   return { batcher, flushed, timers, fire };
 }
 
@@ -83,13 +83,6 @@ describe("DraftBatcher", () => {
     expect(flushed.map((f) => f.drafts[0].from)).toEqual([0, 1]);
   });
 
-  it("delivers at once when batching is off", () => {
-    const { batcher, flushed, timers } = harness(0);
-    batcher.add("b1", draft("alice", 0, [1, 1]), "a");
-    expect(flushed).toHaveLength(1);
-    expect(timers.size).toBe(0);
-  });
-
   it("flushAll delivers every waiting board", () => {
     const { batcher, flushed, timers } = harness();
     batcher.add("b1", draft("alice", 0, [1, 1]), "a");
@@ -119,26 +112,13 @@ describe("deliverDrafts", () => {
   const a1 = draft("alice", 0, [1, 1]);
   const b1 = draft("bob", 0, [5, 5]);
 
-  it("per draft: each to the board but its sender and congested clients, as plain `draft`", () => {
-    const { io, emitted, socket } = fakeIo();
-    const senders = new Map([
-      ["alice", socket("sa")],
-      ["bob", socket("sb")],
-    ]);
-    deliverDrafts(io, { boardId: "b1", drafts: [a1, b1], senders });
-    expect(emitted).toEqual([
-      { to: "board:b1", except: [CONGESTED_ROOM, "sa"], event: "draft", payload: a1 },
-      { to: "board:b1", except: [CONGESTED_ROOM, "sb"], event: "draft", payload: b1 },
-    ]);
-  });
-
-  it("batch: one `drafts` to everyone but the senders; each sender gets the others' drafts", () => {
+  it("one `drafts` to everyone but the senders; each sender gets the others' drafts", () => {
     const { io, emitted, socket } = fakeIo();
     const senders = new Map([
       ["alice", socket("sa")],
       ["bob", socket("sb", true)],
     ]);
-    deliverDrafts(io, { boardId: "b1", drafts: [a1, b1], senders }, "batch");
+    deliverDrafts(io, { boardId: "b1", drafts: [a1, b1], senders });
     expect(emitted).toEqual([
       { to: "board:b1", except: [CONGESTED_ROOM, "sa", "sb"], event: "drafts", payload: [a1, b1] },
       // Bob is congested: he goes without.
@@ -146,17 +126,17 @@ describe("deliverDrafts", () => {
     ]);
   });
 
-  it("batch with more senders than SENDERS_APART: one `drafts` to the whole room, senders included", () => {
+  it("more senders than SENDERS_APART: one `drafts` to the whole room, senders included", () => {
     const { io, emitted, socket } = fakeIo();
     const names = Array.from({ length: SENDERS_APART + 1 }, (_, i) => `s${i}`);
     const drafts = names.map((n) => draft(n, 0, [1, 1]));
-    deliverDrafts(io, { boardId: "b1", drafts, senders: new Map(names.map((n) => [n, socket(`sock-${n}`)])) }, "batch");
+    deliverDrafts(io, { boardId: "b1", drafts, senders: new Map(names.map((n) => [n, socket(`sock-${n}`)])) });
     expect(emitted).toEqual([{ to: "board:b1", except: [CONGESTED_ROOM], event: "drafts", payload: drafts }]);
   });
 
-  it("batch of one is a plain `draft`", () => {
+  it("a flush of one is a plain `draft`", () => {
     const { io, emitted, socket } = fakeIo();
-    deliverDrafts(io, { boardId: "b1", drafts: [a1], senders: new Map([["alice", socket("sa")]]) }, "batch");
+    deliverDrafts(io, { boardId: "b1", drafts: [a1], senders: new Map([["alice", socket("sa")]]) });
     expect(emitted).toEqual([{ to: "board:b1", except: [CONGESTED_ROOM, "sa"], event: "draft", payload: a1 }]);
   });
 });

@@ -10,9 +10,16 @@ import { io as connectClient, type Socket as ClientSocket } from "socket.io-clie
 import { WebSocket } from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { Server, type Socket as ServerSocket } from "socket.io";
-import { LazyAcks, onEngineConnectionClosed, sessionRelease } from "../../src/server/realtime/io-internals.js";
+import {
+  LazyAcks,
+  WRITTEN_FOR,
+  installedIoVersions,
+  onEngineConnectionClosed,
+  privateAdjustmentsAllowed,
+  sessionRelease,
+  versionMismatch,
+} from "../../src/server/realtime/io-internals.js";
 import { createSocketServer } from "../../src/server/realtime/socket-server.js";
-import type { MeshServer } from "../../src/server/realtime/types.js";
 import { waitFor } from "../helpers/wait.js";
 
 interface Harness {
@@ -30,7 +37,7 @@ async function server(): Promise<Harness> {
   const http = createServer();
   const io = new Server(http, { cookie: false, perMessageDeflate: false, serveClient: false });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  open.push({ close: () => new Promise<void>((resolve) => io.close(() => resolve())) });
+  open.push({ close: () => new Promise<void>((resolve) => void io.close(() => resolve())) });
   return { http, io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
 }
 
@@ -39,6 +46,23 @@ function client(url: string, transports: ("polling" | "websocket")[] = ["websock
   open.push({ close: () => c.close() });
   return c;
 }
+
+describe("the versions the private adjustments were written for", () => {
+  it("are the installed socket.io, engine.io and ws (after an upgrade: re-check every adjustment below, then WRITTEN_FOR)", () => {
+    expect(installedIoVersions()).toEqual(WRITTEN_FOR);
+    const warnings: string[] = [];
+    expect(privateAdjustmentsAllowed({ warn: (_fields, message) => warnings.push(message) })).toBe(true);
+    expect(warnings).toEqual([]);
+  });
+
+  it("name what differs when they are not", () => {
+    expect(versionMismatch({ ...WRITTEN_FOR })).toBeNull();
+    expect(versionMismatch({ ...WRITTEN_FOR, "engine.io": "6.7.0", ws: null })).toBe(
+      `installed socket.io ${WRITTEN_FOR["socket.io"]}, engine.io 6.7.0, ws (not found); ` +
+        `io-internals.ts was written for socket.io ${WRITTEN_FOR["socket.io"]}, engine.io ${WRITTEN_FOR["engine.io"]}, ws ${WRITTEN_FOR.ws}`,
+    );
+  });
+});
 
 describe("onEngineConnectionClosed", () => {
   it.each([["websocket"], ["polling"]] as const)("hears every %s connection close once, with its id, and Engine.IO keeps working", async (transport) => {
@@ -63,6 +87,13 @@ describe("onEngineConnectionClosed", () => {
     expect(io.engine.clientsCount).toBe(0);
   });
 
+  it("changes nothing when the private adjustments are not allowed (other versions)", async () => {
+    const { io } = await server();
+    const clients = (io.engine as unknown as { clients: object }).clients;
+    expect(onEngineConnectionClosed(io.engine, () => undefined, { allowPrivate: false })).toBe(false);
+    expect((io.engine as unknown as { clients: object }).clients).toBe(clients);
+  });
+
   it("changes nothing when Engine.IO has no clients object", () => {
     expect(onEngineConnectionClosed({}, () => undefined)).toBe(false);
     expect(onEngineConnectionClosed({ clients: new Map() }, () => undefined)).toBe(false);
@@ -81,12 +112,12 @@ interface Conn extends Emitter {
 }
 
 /** meshboard's Socket.IO server (its options) with sessionRelease, and the TCP sockets of its upgrades. */
-async function meshServer() {
+async function meshServer({ allowPrivate }: { allowPrivate?: boolean } = {}) {
   const http = createServer();
   const io = createSocketServer(http, { admission: { accepting: () => true, readOnly: () => false }, corsOrigins: [] });
   const tcp: Emitter[] = [];
   http.on("upgrade", (_req, socket) => tcp.push(socket as unknown as Emitter));
-  const release = sessionRelease(io);
+  const release = sessionRelease(io, { allowPrivate });
   const sockets: ServerSocket[] = [];
   const received: unknown[][] = [];
   const ended: string[] = [];
@@ -98,10 +129,10 @@ async function meshServer() {
     socket.on("disconnect", (reason) => ended.push(reason));
     (socket as unknown as ServerSocket).on("hello", (x: unknown, ack: (y: unknown) => void) => ack({ echo: x }));
     release(socket);
-    sockets.push(socket as unknown as ServerSocket);
+    sockets.push(socket);
   });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  open.push({ close: () => new Promise<void>((resolve) => (io as MeshServer).close(() => resolve())) });
+  open.push({ close: () => new Promise<void>((resolve) => void io.close(() => resolve())) });
   return { io, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`, tcp, sockets, received, ended, startedOn };
 }
 
@@ -150,6 +181,20 @@ describe("sessionRelease", () => {
     expect(m.ended).toEqual(["client namespace disconnect"]);
   });
 
+  it("with other versions, releases only the request and the handshake (public properties) and touches nothing private", async () => {
+    const m = await meshServer({ allowPrivate: false });
+    const c = client(m.url);
+    await waitFor(() => m.sockets.length === 1 && c.connected, { what: "session" });
+    const socket = m.sockets[0];
+    const conn = socket.conn as unknown as Conn;
+    expect(conn.request).toBeNull();
+    expect(Object.keys(socket.handshake.headers)).toEqual([]);
+    expect((socket as unknown as { acks: unknown }).acks).toBeInstanceOf(Map);
+    expect(onceWrapped(conn, "close")).toBeGreaterThan(0);
+    expect(conn.transport.rawListeners("headers")).toHaveLength(1);
+    expect(await c.timeout(2_000).emitWithAck("hello", 7)).toEqual({ echo: 7 });
+  });
+
   it("a transport that dies still ends the session (the unwrapped close listeners run)", async () => {
     const m = await meshServer();
     const c = client(m.url);
@@ -179,7 +224,7 @@ async function rawSocketIO(url: string): Promise<{ ws: WebSocket; next(): Promis
   const queue: string[] = [];
   const waiting: Array<(m: string) => void> = [];
   ws.on("message", (data) => {
-    const m = String(data);
+    const m = (data as Buffer).toString();
     if (m === "2") return void ws.send("3"); // heartbeat
     const w = waiting.shift();
     if (w) w(m);

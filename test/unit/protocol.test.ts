@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BOARD_ID_PATTERN, isValidBoardId } from "../../src/shared/constants.js";
 import { BoardModel } from "../../src/shared/board-model.js";
-import { LIMITS, boardOpSchema, draftSchema, handshakeAuthSchema } from "../../src/shared/protocol.js";
+import { LIMITS, PROTOCOL_VERSION, boardOpSchema, checkServerAck, checkServerPayload, draftSchema, handshakeAuthSchema } from "../../src/shared/protocol.js";
 import { newBoardId } from "../../src/server/board/board-id.js";
 import { newId, strokeOp } from "../helpers/board-client.js";
 
@@ -109,5 +109,42 @@ describe("BoardModel", () => {
     m.apply(seq(1, a));
     m.apply(seq(2, clash));
     expect(m.visibleItems()).toEqual([a.item]);
+  });
+});
+
+describe("checking what the server sent", () => {
+  const welcome = {
+    protocol: PROTOCOL_VERSION,
+    boardId: "board-1",
+    node: "node-1",
+    sessionId: "session-1",
+    head: 3,
+    from: 0,
+    readOnly: false,
+    limits: LIMITS,
+    ink: { periodMs: 33 },
+  };
+
+  it("accepts a payload as the protocol describes it", () => {
+    expect(checkServerPayload("welcome", welcome)).toBeNull();
+    expect(checkServerPayload("cursors", [{ sessionId: "session-1", cursor: null }])).toBeNull();
+    expect(checkServerAck("op", { ok: false, error: { code: "rate_limited", message: "slow down", event: "op" } })).toBeNull();
+    expect(checkServerAck("clock", { now: 1 })).toBeNull();
+  });
+
+  it.each([
+    ["an unknown event", "welcomed", welcome, /unknown server event "welcomed"/],
+    ["a field the protocol does not have", "welcome", { ...welcome, extra: 1 }, /welcome: payload: Unrecognized key/],
+    ["a missing field", "welcome", { ...welcome, ink: undefined }, /welcome: ink:/],
+    ["a limit missing", "welcome", { ...welcome, limits: { ...LIMITS, maxNameLength: undefined } }, /limits\.maxNameLength/],
+    ["an error code the protocol does not have", "error", { code: "oops", message: "?" }, /error: code:/],
+    ["ops out of shape", "ops", [{ seq: 0, op: {}, author: "a", at: 1 }], /ops: 0\.seq/],
+  ])("names the problem: %s", (_what, event, payload, problem) => {
+    expect(checkServerPayload(event, payload)).toMatch(problem);
+  });
+
+  it("checks acknowledgements by the event they answer", () => {
+    expect(checkServerAck("draft", {})).toMatch(/has no acknowledgement/);
+    expect(checkServerAck("sync", { ops: [], head: 0 })).toMatch(/^sync ack: /);
   });
 });

@@ -30,7 +30,7 @@ class Reference {
   constructor(private readonly now: () => number) {}
   private buckets(rates: Record<RateClass, Rate | null>) {
     const out: Partial<Record<RateClass, TokenBucket>> = {};
-    for (const c of ["op", "live", "control"] as const) if (rates[c]) out[c] = new TokenBucket(rates[c]!, this.now);
+    for (const c of ["op", "live", "control"] as const) if (rates[c]) out[c] = new TokenBucket(rates[c], this.now);
     return out;
   }
   check(socket: object, address: string, event: string) {
@@ -38,10 +38,10 @@ class Reference {
     if (!s) this.sockets.set(socket, (s = { flood: limits.flood ? new TokenBucket(limits.flood, this.now) : undefined, buckets: this.buckets(limits.socket) }));
     if (s.flood && !s.flood.take()) return "flood";
     const c = rateClassOf(event);
-    if (s.buckets[c] && !s.buckets[c]!.take()) return "rate_limited";
+    if (s.buckets[c] && !s.buckets[c].take()) return "rate_limited";
     let a = this.addresses.get(address);
     if (!a) this.addresses.set(address, (a = this.buckets(limits.address)));
-    if (a[c] && !a[c]!.take()) return "rate_limited";
+    if (a[c] && !a[c].take()) return "rate_limited";
     return "ok";
   }
 }

@@ -3,24 +3,25 @@ import type { Shortcut } from "../input/shortcuts.js";
 import { PALETTE } from "../tools/drawing-style.js";
 import type { ToolId } from "../tools/tool.js";
 
+/** Called detached from this object (`run: a.zoomIn`): functions, not methods. */
 export interface KeymapActions {
-  readOnly(): boolean;
-  selectTool(id: ToolId): void;
+  readOnly: () => boolean;
+  selectTool: (id: ToolId) => void;
   /** Picks a palette colour (switching to the pen when the tool has no colour). */
-  pickColor(color: string): void;
-  deleteSelection(): void;
-  duplicateSelection(): void;
-  selectAll(): void;
-  clearSelection(): void;
-  zoomIn(): void;
-  zoomOut(): void;
-  resetZoom(): void;
-  fitToContent(): void;
-  undo(): void;
-  redo(): void;
-  exportPng(): void;
-  exportSvg(): void;
-  stepWidth(step: 1 | -1): void;
+  pickColor: (color: string) => void;
+  deleteSelection: () => void;
+  duplicateSelection: () => void;
+  selectAll: () => void;
+  clearSelection: () => void;
+  zoomIn: () => void;
+  zoomOut: () => void;
+  resetZoom: () => void;
+  fitToContent: () => void;
+  undo: () => void;
+  redo: () => void;
+  exportPng: () => void;
+  exportSvg: () => void;
+  stepWidth: (step: 1 | -1) => void;
 }
 
 export function boardKeymap(a: KeymapActions): Shortcut[] {

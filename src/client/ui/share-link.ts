@@ -6,15 +6,10 @@
  * Every copied link carries its token; nothing from the server is parsed as markup.
  */
 import { TOKEN_QUERY_PARAM, boardLinksPath } from "../../shared/constants.js";
+import type { ShareLinks } from "../../shared/http-api.js";
 import { byId, el } from "./dom.js";
 import { closeOnOutsidePress } from "./outside-press.js";
 import type { ToastKind } from "./toasts.js";
-
-/** The links route's answer (see src/server/http/share-links-route.ts); paths relative to the page's origin. */
-interface ShareLinks {
-  edit?: string;
-  view?: string;
-}
 
 type Role = keyof ShareLinks;
 

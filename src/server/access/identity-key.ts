@@ -34,7 +34,7 @@ export function fileIdentityKey(dataDir: string): Buffer {
 
 export interface KeyRedis {
   set(key: string, value: string, options: { NX: true }): Promise<unknown>;
-  get(key: string): Promise<string | null | undefined | {}>;
+  get(key: string): Promise<unknown>;
 }
 
 export async function redisIdentityKey(redis: KeyRedis): Promise<Buffer> {

@@ -49,7 +49,8 @@ export class StoreWrites {
  */
 export function refusalReason(err: unknown): string | undefined {
   if (!(err instanceof Error)) return undefined;
-  const code = String((err as Error & { code?: unknown }).code ?? "");
+  const raw = (err as Error & { code?: unknown }).code;
+  const code = typeof raw === "string" || typeof raw === "number" ? String(raw) : "";
   const text = `${code} ${err.message}`;
   if (/\bOOM\b|SQLITE_FULL|ENOSPC/.test(text)) return READ_ONLY_REASONS.full;
   if (/\bREADONLY\b|\bMISCONF\b|SQLITE_READONLY/.test(text)) return READ_ONLY_REASONS.refused;

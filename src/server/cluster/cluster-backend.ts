@@ -5,13 +5,13 @@
  */
 import { createShardedAdapter } from "@socket.io/redis-adapter";
 import { LIMITS } from "../../shared/protocol.js";
-import { redisIdentityKey, type KeyRedis } from "../access/identity-key.js";
+import { redisIdentityKey } from "../access/identity-key.js";
 import type { Backend } from "../backend.js";
 import type { Readiness } from "../lifecycle.js";
 import type { Logger } from "../observability/logger.js";
 import { boardRoom, type MeshServer } from "../realtime/types.js";
-import { RedisBoardStore, type RedisCommands } from "../store/redis-store.js";
-import { RedisPresence, type PresenceRedis } from "./redis-presence.js";
+import { RedisBoardStore } from "../store/redis-store.js";
+import { RedisPresence } from "./redis-presence.js";
 import { BoardReach, shardSubscribers } from "./board-reach.js";
 import { connectRedis, parseRedisUrls } from "./redis-connections.js";
 import { handleSubscriptionErrors } from "./subscription-errors.js";
@@ -26,8 +26,8 @@ export interface ClusterOptions {
 export async function createClusterBackend(redisUrl: string, log: Logger, readiness: Readiness, options: ClusterOptions = {}): Promise<Backend> {
   const redis = connectRedis(redisUrl, log.child({ component: "redis" }));
   readiness.depend("redis", () => redis.health.isUp());
-  const store = new RedisBoardStore(redis.commands as unknown as RedisCommands, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
-  const presence = new RedisPresence(redis.commands as unknown as PresenceRedis, { ttlMs: options.presenceTtlMs, nodeId: options.nodeId });
+  const store = new RedisBoardStore(redis.commands, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
+  const presence = new RedisPresence(redis.commands, { ttlMs: options.presenceTtlMs, nodeId: options.nodeId });
   // Redis back (a restart replays its AOF: sessions that ended meanwhile come back,
   // recent ones may be missing): this node's entries are put right at once.
   redis.health.on("up", () => void presence.reconcile());
@@ -62,7 +62,7 @@ export async function createClusterBackend(redisUrl: string, log: Logger, readin
           // The sharded adapter's channel for the board's room (its dynamic subscription).
           const adapter = io.of("/").adapter as unknown as { dynamicChannel?: (room: string) => string };
           if (typeof adapter.dynamicChannel !== "function") return Number.POSITIVE_INFINITY;
-          return shardSubscribers(redis.pub as never, adapter.dynamicChannel(boardRoom(boardId)), cluster);
+          return shardSubscribers(redis.pub, adapter.dynamicChannel(boardRoom(boardId)), cluster);
         },
       });
     },
@@ -71,7 +71,7 @@ export async function createClusterBackend(redisUrl: string, log: Logger, readin
       for (;;) {
         if (!redis.health.isUp()) await new Promise<void>((resolve) => redis.health.once("up", () => resolve()));
         try {
-          return await redisIdentityKey(redis.commands as unknown as KeyRedis);
+          return await redisIdentityKey(redis.commands);
         } catch (err) {
           log.warn({ err: (err as Error).message }, "could not read the identity key from Redis; retrying");
           await new Promise((r) => setTimeout(r, 1000));

@@ -119,7 +119,7 @@ export function connectRedis(redisUrl: string, log: Logger): RedisConnections {
     health,
     close: async () => {
       for (const stop of stopWatching) stop();
-      await Promise.all(clients.map((c) => (c.isOpen ? c.close().catch(() => undefined) : undefined)));
+      await Promise.all(clients.map((c) => (c.isOpen ? c.close().catch(() => undefined) : Promise.resolve())));
     },
   };
 }

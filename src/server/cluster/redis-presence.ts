@@ -141,7 +141,7 @@ export class RedisPresence implements PresenceRegistry {
 
   async upsert(boardId: string, peer: Peer): Promise<void> {
     let peers = this.local.get(boardId);
-    if (!peers) this.local.set(boardId, (peers = new Map()));
+    if (!peers) this.local.set(boardId, (peers = new Map<string, Peer>()));
     peers.set(peer.sessionId, peer);
     await this.write(boardId, [peer]);
     this.writes++;

@@ -49,7 +49,6 @@ export function reviveStalledReconnects(
     // destroy() rejects the stalled handshake; its loop then waits out one backoff, emits
     // "reconnecting", sees the client closed and ends. Connect again only after that (or
     // after the longest backoff, if the handshake never settles), or two loops would run.
-    let timer: NodeJS.Timeout | undefined;
     const reconnect = () => {
       clearTimeout(timer);
       emitter.off("reconnecting", onLoopEnd);
@@ -64,7 +63,7 @@ export function reviveStalledReconnects(
     };
     const onLoopEnd = () => setImmediate(reconnect);
     emitter.once("reconnecting", onLoopEnd);
-    timer = setTimeout(reconnect, times.settleMs);
+    const timer = setTimeout(reconnect, times.settleMs);
     timer.unref();
     try {
       client.destroy();

@@ -6,31 +6,25 @@
  */
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import { BOARD_PATH_PREFIX, TOKEN_QUERY_PARAM, isValidBoardId } from "../../shared/constants.js";
+import { isValidBoardId } from "../../shared/constants.js";
+import {
+  BOARD_SVG_ROUTE,
+  SVG_CONTENT_TYPE,
+  SVG_CSP,
+  TOKEN_QUERY_PARAM,
+  boardSvgEtag,
+  type BoardParams,
+  type BoardQuery,
+} from "../../shared/http-api.js";
 import type { BoardAccess } from "../access/board-access.js";
 import type { BoardService } from "../board/board-service.js";
 import { BoardPictures, SVG_MAX_BYTES, type Picture } from "./board-pictures.js";
 
-export const BOARD_SVG_SUFFIX = ".svg";
-export const BOARD_SVG_ROUTE = `${BOARD_PATH_PREFIX}:id${BOARD_SVG_SUFFIX}`;
 const BACKGROUND = "#ffffff";
-
-/**
- * An SVG opened as a document could run script: this one never has any, and the
- * policy makes sure (no script, no loads, inline presentation only, sandboxed).
- */
-export const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
-
-export function boardSvgPath(boardId: string): string {
-  return `${BOARD_PATH_PREFIX}${encodeURIComponent(boardId)}${BOARD_SVG_SUFFIX}`;
-}
-
-/** The board's head names its content: unchanged head, unchanged picture. */
-const etagOf = (head: number) => `"seq-${head}"`;
 
 export function registerBoardSvgRoute(app: FastifyInstance, boards: BoardService, access: BoardAccess | undefined): void {
   const pictures = new BoardPictures(boards, { background: BACKGROUND });
-  app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>(BOARD_SVG_ROUTE, {
+  app.get<{ Params: BoardParams; Querystring: BoardQuery }>(BOARD_SVG_ROUTE, {
     // Runs after the app-wide security headers: a picture meant for embedding
     // may be loaded cross-origin, and gets its own, stricter policy.
     onSend: async (_req, reply, payload) => {
@@ -47,8 +41,8 @@ export function registerBoardSvgRoute(app: FastifyInstance, boards: BoardService
       let picture: Picture;
       try {
         const head = await boards.head(boardId);
-        if (req.headers["if-none-match"] === etagOf(head)) {
-          return reply.code(304).header("etag", etagOf(head)).header("cache-control", "no-cache").send();
+        if (req.headers["if-none-match"] === boardSvgEtag(head)) {
+          return reply.code(304).header("etag", boardSvgEtag(head)).header("cache-control", "no-cache").send();
         }
         picture = await pictures.picture(boardId, head);
       } catch (err) {
@@ -61,10 +55,10 @@ export function registerBoardSvgRoute(app: FastifyInstance, boards: BoardService
           .type("text/plain; charset=utf-8")
           .send(`this board is too large to serve as SVG (over ${SVG_MAX_BYTES / 1024 / 1024} MiB); export it as PNG from the board instead`);
       }
-      const etag = etagOf(picture.head);
+      const etag = boardSvgEtag(picture.head);
       reply.header("etag", etag).header("cache-control", "no-cache");
       if (req.headers["if-none-match"] === etag) return reply.code(304).send();
-      return reply.type("image/svg+xml; charset=utf-8").send(Readable.from(picture.chunks));
+      return reply.type(SVG_CONTENT_TYPE).send(Readable.from(picture.chunks));
     },
   });
 }

@@ -2,7 +2,17 @@
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
-import { BOARD_PATH_PREFIX, HEALTH_PATH, READY_PATH, TOKEN_QUERY_PARAM, isValidBoardId } from "../../shared/constants.js";
+import { isValidBoardId } from "../../shared/constants.js";
+import {
+  BOARD_PATH_PREFIX,
+  HEALTH_PATH,
+  READY_PATH,
+  TOKEN_QUERY_PARAM,
+  type BoardParams,
+  type BoardQuery,
+  type Health,
+  type Readiness as ReadinessAnswer,
+} from "../../shared/http-api.js";
 import type { BoardAccess } from "../access/board-access.js";
 import { overHttps, type Identities } from "../access/identity.js";
 import { newBoardId } from "../board/board-id.js";
@@ -36,7 +46,9 @@ export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): 
     maxAge: "365d",
     preCompressed: true,
     // Caches must keep the encodings apart.
-    setHeaders: (res) => res.setHeader("vary", "Accept-Encoding"),
+    setHeaders: (res) => {
+      res.setHeader("vary", "Accept-Encoding");
+    },
   });
 
   // With access control, whoever creates a board gets its editor link.
@@ -45,7 +57,7 @@ export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): 
     return reply.redirect(opts.access ? opts.access.link(id, "edit") : `${BOARD_PATH_PREFIX}${id}`, 302);
   });
 
-  app.get<{ Params: { id: string }; Querystring: Record<string, string | undefined> }>(`${BOARD_PATH_PREFIX}:id`, async (req, reply) => {
+  app.get<{ Params: BoardParams; Querystring: BoardQuery }>(`${BOARD_PATH_PREFIX}:id`, async (req, reply) => {
     if (!isValidBoardId(req.params.id)) {
       return reply
         .code(400)
@@ -67,9 +79,9 @@ export async function registerRoutes(app: FastifyInstance, opts: RouteOptions): 
     return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").header("vary", "Accept-Encoding").send(body);
   });
 
-  app.get(HEALTH_PATH, async () => ({ status: "ok", node: opts.nodeId }));
+  app.get<{ Reply: Health }>(HEALTH_PATH, async () => ({ status: "ok", node: opts.nodeId }));
 
-  app.get(READY_PATH, async (_req, reply) => {
+  app.get<{ Reply: ReadinessAnswer }>(READY_PATH, async (_req, reply) => {
     const ready = opts.readiness.isReady();
     return reply.code(ready ? 200 : 503).send({
       status: ready ? "ready" : "not_ready",

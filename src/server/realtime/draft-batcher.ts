@@ -41,22 +41,68 @@ export interface DraftFlush<S> {
 }
 
 export interface DraftBatcherOptions<S> extends TimerHooks {
+  /** The ink clock's period: the node flushes once per tick. */
   flushMs: number;
-  /**
-   * Flush at `phaseMs` past each multiple of `flushMs` on the wall clock (the ink
-   * clock's ticks, when clients send), instead of `flushMs` after the first draft.
-   */
-  phaseMs?: number;
+  /** Each tick's flush is `phaseMs` past a multiple of `flushMs` on the wall clock (the tick's lag). */
+  phaseMs: number;
   deliver(flush: DraftFlush<S>): void;
   /** Injected in tests (with the timers). */
   now?: () => number;
 }
 
-interface Pending<S> {
+/** A board's drafts waiting for a flush. */
+export interface PendingDrafts<S> {
   drafts: PeerDraft[];
   senders: Map<string, S>;
   /** Per session, the index of its last draft in `drafts`. */
   last: Map<string, number>;
+}
+
+/**
+ * The drafts waiting on this node, per board, contiguous drafts of one item
+ * from one session merged into one (more points, the first one's sample time).
+ */
+export class BoardDrafts<S> {
+  private readonly boards = new Map<string, PendingDrafts<S>>();
+
+  /** Boards with drafts waiting. */
+  get size(): number {
+    return this.boards.size;
+  }
+
+  /** Adds a draft to its board's batch; returns the batch. */
+  add(boardId: string, draft: PeerDraft, sender: S): PendingDrafts<S> {
+    let pending = this.boards.get(boardId);
+    if (!pending) {
+      pending = { drafts: [], senders: new Map(), last: new Map() };
+      this.boards.set(boardId, pending);
+    }
+    pending.senders.set(draft.sessionId, sender);
+    const index = pending.last.get(draft.sessionId);
+    const previous = index === undefined ? undefined : pending.drafts[index];
+    if (index !== undefined && previous && continuesDraft(previous, draft)) {
+      // Copy on first merge: the caller's object may be shared.
+      const merged = mergedDrafts.has(previous) ? previous : { ...previous, points: [...previous.points] };
+      for (const v of draft.points) merged.points.push(v);
+      pending.drafts[index] = merged;
+      mergedDrafts.add(merged);
+    } else {
+      pending.last.set(draft.sessionId, pending.drafts.push(draft) - 1);
+    }
+    return pending;
+  }
+
+  /** Drops one board's batch (its caller delivers it). */
+  take(boardId: string): void {
+    this.boards.delete(boardId);
+  }
+
+  /** Removes and returns every board's batch. */
+  takeAll(): Array<[string, PendingDrafts<S>]> {
+    const all = [...this.boards];
+    this.boards.clear();
+    return all;
+  }
 }
 
 /**
@@ -74,8 +120,8 @@ interface Expected {
 }
 
 export class DraftBatcher<S> {
-  private readonly boards = new Map<string, Pending<S>>();
-  /** Per board (ink clock only): who is expected to send for the next tick. */
+  private readonly waiting = new BoardDrafts<S>();
+  /** Per board: who is expected to send for the next tick. */
   private readonly expected = new Map<string, Expected>();
   private readonly timer: FlushTimer;
 
@@ -83,65 +129,41 @@ export class DraftBatcher<S> {
     this.timer = new FlushTimer(options);
   }
 
-  /** Until the next flush: a whole interval, or up to the next aligned instant. */
+  /** Until the next flush: the next tick's lag. */
   private delay(): number {
-    const { flushMs, phaseMs } = this.options;
-    if (phaseMs === undefined) return flushMs;
     const now = this.now();
-    return nextTick(now, flushMs, phaseMs) - now;
+    return nextTick(now, this.options.flushMs, this.options.phaseMs) - now;
   }
 
   /** Boards with drafts waiting. */
   get pendingBoards(): number {
-    return this.boards.size;
+    return this.waiting.size;
   }
 
   add(boardId: string, draft: PeerDraft, sender: S): void {
-    if (this.options.flushMs <= 0) {
-      this.options.deliver({ boardId, drafts: [draft], senders: new Map([[draft.sessionId, sender]]) });
-      return;
-    }
-    let pending = this.boards.get(boardId);
-    if (!pending) {
-      pending = { drafts: [], senders: new Map(), last: new Map() };
-      this.boards.set(boardId, pending);
-      this.timer.arm(() => this.delay(), () => this.flushAll());
-    }
-    pending.senders.set(draft.sessionId, sender);
-    const index = pending.last.get(draft.sessionId);
-    const previous = index === undefined ? undefined : pending.drafts[index];
-    if (previous && continuesDraft(previous, draft)) {
-      // Copy on first merge: the caller's object may be shared.
-      const merged = mergedDrafts.has(previous) ? previous : { ...previous, points: [...previous.points] };
-      for (const v of draft.points) merged.points.push(v);
-      pending.drafts[index!] = merged;
-      mergedDrafts.add(merged);
-      return this.flushIfComplete(boardId, pending);
-    }
-    pending.last.set(draft.sessionId, pending.drafts.push(draft) - 1);
-    this.flushIfComplete(boardId, pending);
+    if (this.waiting.size === 0) this.timer.arm(() => this.delay(), () => this.flushAll());
+    this.flushIfComplete(boardId, this.waiting.add(boardId, draft, sender));
   }
 
   /**
-   * Ink clock: drafts arriving up to `phaseMs` after a tick are that tick's.
-   * Flushes this board now if everyone who sent for the previous tick has sent
-   * for this one and the tick is near (paced clients all send just before it).
+   * Drafts arriving up to `phaseMs` after a tick are that tick's. Flushes this
+   * board now if everyone who sent for the previous tick has sent for this one
+   * and the tick is near (paced clients all send just before it).
    */
-  private flushIfComplete(boardId: string, pending: Pending<S>): void {
+  private flushIfComplete(boardId: string, pending: PendingDrafts<S>): void {
     const { flushMs, phaseMs } = this.options;
-    if (phaseMs === undefined) return;
     const expected = this.expected.get(boardId);
     if (!expected) return;
     for (const s of expected.senders) if (!pending.senders.has(s)) return;
     const now = this.now();
     const tick = Math.ceil((now - phaseMs) / flushMs) * flushMs;
     if (now < tick - EARLY_FLUSH_MS) return;
-    this.boards.delete(boardId);
+    this.waiting.take(boardId);
     this.deliver(boardId, pending, tick);
   }
 
-  private deliver(boardId: string, { drafts, senders }: Pending<S>, tick: number): void {
-    if (this.options.phaseMs !== undefined) this.expected.set(boardId, { senders: new Set(senders.keys()), tick });
+  private deliver(boardId: string, { drafts, senders }: PendingDrafts<S>, tick: number): void {
+    this.expected.set(boardId, { senders: new Set(senders.keys()), tick });
     this.options.deliver({ boardId, drafts, senders });
   }
 
@@ -152,11 +174,9 @@ export class DraftBatcher<S> {
   /** Delivers every board's waiting drafts now (the timer does; so may a shutdown). */
   flushAll(): void {
     this.timer.disarm();
-    const boards = [...this.boards];
-    this.boards.clear();
     const { flushMs, phaseMs } = this.options;
-    const tick = phaseMs === undefined ? 0 : Math.round((this.now() - phaseMs) / flushMs) * flushMs;
-    for (const [boardId, pending] of boards) this.deliver(boardId, pending, tick);
+    const tick = Math.round((this.now() - phaseMs) / flushMs) * flushMs;
+    for (const [boardId, pending] of this.waiting.takeAll()) this.deliver(boardId, pending, tick);
     // Boards that sent nothing for two ticks expect nobody.
     for (const [boardId, e] of this.expected) if (e.tick < tick - flushMs) this.expected.delete(boardId);
   }
@@ -165,35 +185,24 @@ export class DraftBatcher<S> {
 /** Drafts created by merging (owned by the batcher, safe to extend). */
 const mergedDrafts = new WeakSet<PeerDraft>();
 
-/**
- * How a flush reaches the board:
- * - "per-draft": each (merged) draft is one `draft` event to everyone but its
- *   sender: every client understands it, and a lone drawer's ink still arrives
- *   as one message per flush;
- * - "batch": everyone but the senders gets the whole batch as one `drafts`
- *   event (one message per flush whatever the number of drawers), each sender
- *   gets the others' drafts; needs clients that listen to `drafts`. A flush
- *   with more than SENDERS_APART senders goes to the whole room as it is (one
- *   encoding, not one per sender), and senders drop their own drafts.
- */
-export type DraftDelivery = "per-draft" | "batch";
-
 /** Up to this many senders in a flush, each gets a copy without its own drafts. */
 export const SENDERS_APART = 4;
 
 /**
  * Sends a flush to the board's room through `fanout` (the server, or its local
  * side when no other node has members): serialised once per emit, and once per
- * node it crosses.
+ * node it crosses. Everyone but the senders gets the whole batch as one `drafts`
+ * event (one message per flush whatever the number of drawers); each sender gets
+ * the others' drafts. A flush of one draft is a plain `draft`. A flush with more
+ * than SENDERS_APART senders goes to the whole room as it is (one encoding, not
+ * one per sender), and senders drop their own drafts. Ephemeral: a client that
+ * cannot keep up (congested) goes without.
  */
-export function deliverDrafts(fanout: BoardFanout, { boardId, drafts, senders }: DraftFlush<MeshSocket>, delivery: DraftDelivery = "per-draft"): void {
+export function deliverDrafts(fanout: BoardFanout, { boardId, drafts, senders }: DraftFlush<MeshSocket>): void {
   const room = boardRoom(boardId);
-  if (delivery === "per-draft" || drafts.length === 1) {
-    for (const d of drafts) {
-      const sender = senders.get(d.sessionId);
-      // Ephemeral: a client that cannot keep up (congested) goes without.
-      fanout.to(room).except(sender ? [CONGESTED_ROOM, sender.id] : CONGESTED_ROOM).emit("draft", d);
-    }
+  if (drafts.length === 1) {
+    const sender = senders.get(drafts[0].sessionId);
+    fanout.to(room).except(sender ? [CONGESTED_ROOM, sender.id] : CONGESTED_ROOM).emit("draft", drafts[0]);
     return;
   }
   if (senders.size > SENDERS_APART) {

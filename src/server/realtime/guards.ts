@@ -68,7 +68,7 @@ export class NodeGuards {
       this.conns.delete(id);
       if (--entry.open <= 0) this.open.delete(entry.address);
     };
-    const hooked = onEngineConnectionClosed(io.engine, closed);
+    const hooked = onEngineConnectionClosed(io.engine, closed, { log: this.log });
     io.engine.on("connection", (conn: EngineConnection) => {
       const address = this.requestAddress(conn.request);
       let entry = this.open.get(address);
@@ -138,7 +138,7 @@ export class NodeGuards {
    */
   readonly socketAddress = (socket: { conn: unknown; handshake: { address: string } }): string => {
     // Engine.IO's Socket#id (documented; `private` in its typings).
-    const id = (socket.conn as unknown as { id: string }).id;
+    const id = (socket.conn as { id: string }).id;
     return this.conns.get(id)?.address ?? clientAddress(socket.handshake.address, {}, 0);
   };
 

@@ -1,13 +1,94 @@
 /**
  * What meshboard does to Socket.IO 4.8 / Engine.IO 6.6 / ws 8 objects beyond
  * their options, to keep an idle socket's heap small (BENCHMARKS.md,
- * "Connections: heap per socket"). Each adjustment goes through a property
- * the pinned versions document or keep stable, checks it is there and does
- * nothing otherwise; test/unit/io-internals.test.ts fails if one of them stops
- * taking effect after an upgrade.
+ * "Connections: heap per socket").
+ *
+ * Two kinds. Releasing the HTTP request (Socket.IO's memory-usage guide sets
+ * `request = null`) and the handshake's fields (socket.handshake is Socket.IO's
+ * public object) always run. Everything else reaches into private state
+ * (listener tables, ws's receiver, Engine.IO's `clients`, Socket.IO's `acks`)
+ * and runs only when the installed socket.io, engine.io and ws are exactly the
+ * versions it was written for (WRITTEN_FOR, checked once by
+ * privateAdjustmentsAllowed); otherwise the node logs one warning naming the
+ * versions and runs without them. test/unit/io-internals.test.ts fails when the
+ * installed versions differ (so an upgrade re-checks every adjustment) and when
+ * an adjustment stops taking effect.
  */
 
+import { readFileSync } from "node:fs";
 import { ServerResponse } from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+
+/** The exact versions the private adjustments were written and tested for. */
+export const WRITTEN_FOR = { "socket.io": "4.8.3", "engine.io": "6.6.12", ws: "8.21.3" } as const;
+export type IoPackage = keyof typeof WRITTEN_FOR;
+
+/** The package.json of the package whose entry point is `entry`: the nearest one up that names it. */
+function packageVersion(entry: string, name: string): string | null {
+  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === name) return pkg.version ?? null;
+    } catch {
+      // no package.json here: look further up
+    }
+  }
+  return null;
+}
+
+/**
+ * The versions the node actually runs: socket.io as this module resolves it,
+ * engine.io as socket.io resolves it, ws as engine.io resolves it (engine.io
+ * may carry its own ws, another version than the project's).
+ */
+export function installedIoVersions(): Record<IoPackage, string | null> {
+  const socketIo = createRequire(import.meta.url).resolve("socket.io");
+  const engineIo = createRequire(socketIo).resolve("engine.io");
+  const ws = createRequire(engineIo).resolve("ws");
+  return {
+    "socket.io": packageVersion(socketIo, "socket.io"),
+    "engine.io": packageVersion(engineIo, "engine.io"),
+    ws: packageVersion(ws, "ws"),
+  };
+}
+
+/** Where the installed versions differ from WRITTEN_FOR, as one sentence; null when they are the same. */
+export function versionMismatch(installed: Record<IoPackage, string | null>): string | null {
+  const names = Object.keys(WRITTEN_FOR) as IoPackage[];
+  if (names.every((n) => installed[n] === WRITTEN_FOR[n])) return null;
+  const list = (v: Record<IoPackage, string | null>) => names.map((n) => `${n} ${v[n] ?? "(not found)"}`).join(", ");
+  return `installed ${list(installed)}; io-internals.ts was written for ${list(WRITTEN_FOR)}`;
+}
+
+/** What the adjustments log through (the node's logger). */
+export interface InternalsLog {
+  warn(fields: object, message: string): void;
+}
+
+let allowed: boolean | undefined;
+
+/**
+ * The one check: whether the private adjustments may run here. Decided once
+ * per process; the first caller's log gets the one warning when they may not.
+ */
+export function privateAdjustmentsAllowed(log?: InternalsLog): boolean {
+  if (allowed === undefined) {
+    const installed = installedIoVersions();
+    const mismatch = versionMismatch(installed);
+    allowed = mismatch === null;
+    if (mismatch) log?.warn({ installed, writtenFor: WRITTEN_FOR }, `${mismatch}: running without its private adjustments (idle sockets cost more heap)`);
+  }
+  return allowed;
+}
+
+/** Whether to run the private adjustments: forced (tests), or the version check's answer. */
+export interface InternalsOptions {
+  log?: InternalsLog;
+  /** Overrides the version check (tests of the fallback). */
+  allowPrivate?: boolean;
+}
+const privateAllowed = (opts: InternalsOptions): boolean => opts.allowPrivate ?? privateAdjustmentsAllowed(opts.log);
 
 /** Engine.IO's server as far as these adjustments read it. */
 interface EngineServer {
@@ -21,10 +102,13 @@ interface EngineServer {
  * documented property, "hash of connected clients by id") exactly once, when it
  * closes, and `clients` is wrapped in a Proxy that sees the deletion. A listener
  * on each connection's `close` would be its third and cost ~150 bytes (the
- * listener array grows to 19 slots). Returns false, changing nothing, when
- * `clients` is not a plain object; the caller then listens per connection.
+ * listener array grows to 19 slots). Private (`clients` is protected in Engine.IO's
+ * typings). Returns false, changing nothing, when the versions are not the ones it
+ * was written for or `clients` is not a plain object; the caller then listens per
+ * connection.
  */
-export function onEngineConnectionClosed(engine: object, closed: (id: string) => void): boolean {
+export function onEngineConnectionClosed(engine: object, closed: (id: string) => void, opts: InternalsOptions = {}): boolean {
+  if (!privateAllowed(opts)) return false;
   const server = engine as EngineServer;
   const clients = server.clients;
   if (typeof clients !== "object" || clients === null || Object.getPrototypeOf(clients) !== Object.prototype) return false;
@@ -223,9 +307,11 @@ function removeListeners(emitter: unknown, event: string, which: (l: Listener) =
  *   onAny / onAnyOutgoing lists, the parser's `decoded` listeners and the
  *   connection's transport clean-up list (refilled by push() only on an upgrade).
  *
- * Together ~3 KB of heap per idle WebSocket (BENCHMARKS.md).
+ * Together ~3 KB of heap per idle WebSocket (BENCHMARKS.md). Only the first two
+ * run when the versions are not the ones this was written for.
  */
-export function sessionRelease(io: { engine: unknown; httpServer?: unknown }): (socket: object) => void {
+export function sessionRelease(io: { engine: unknown; httpServer?: unknown }, opts: InternalsOptions = {}): (socket: object) => void {
+  if (!privateAllowed(opts)) return releasePublic;
   /** Per upgrading TCP socket, its close listeners before Engine.IO saw it. */
   const closeListenersBefore = new WeakMap<object, Listener[]>();
   /** Per upgrade request, the response shim and the close listener it added to the TCP socket. */
@@ -234,7 +320,7 @@ export function sessionRelease(io: { engine: unknown; httpServer?: unknown }): (
   if (isEmitter(http)) {
     http.prependListener("upgrade", ((_req: unknown, socket: unknown) => {
       if (isEmitter(socket)) closeListenersBefore.set(socket, socket.rawListeners("close"));
-    }) as never);
+    }));
   }
   const engine = io.engine as { use?: (fn: (req: object, res: object, next: () => void) => void) => void };
   engine.use?.((req, res, next) => {
@@ -259,14 +345,7 @@ export function sessionRelease(io: { engine: unknown; httpServer?: unknown }): (
       upgrade.shim.req = null;
       if (upgrade.onClose && isEmitter(upgrade.shim.socket)) upgrade.shim.socket.removeListener("close", upgrade.onClose);
     }
-    if ("request" in conn) conn.request = null;
-
-    const h = socket.handshake;
-    h.headers = RELEASED;
-    h.query = RELEASED;
-    h.auth = RELEASED;
-    h.url = "";
-    h.time = "";
+    releasePublic(socket);
 
     unwrapOnce(conn, "close");
     const transport = conn.transport;
@@ -277,7 +356,7 @@ export function sessionRelease(io: { engine: unknown; httpServer?: unknown }): (
       const receiver = (ws as { _receiver?: object } | undefined)?._receiver;
       if (isEmitter(ws) && receiver && "_mask" in receiver) {
         releaseMask.call(ws as never);
-        ws.on("message", releaseMask as never);
+        ws.on("message", releaseMask);
       }
       rebuildListeners(transport, { drop: ["headers"], unwrap: ["close", "error"] });
       compact(conn, "cleanupFn");
@@ -287,4 +366,16 @@ export function sessionRelease(io: { engine: unknown; httpServer?: unknown }): (
     compact(socket, "_anyOutgoingListeners");
     compact(socket.client?.decoder?._callbacks, "$decoded");
   };
+}
+
+/** The request (Socket.IO's memory-usage guide) and the handshake's per-socket fields: public properties only. */
+function releasePublic(s: object): void {
+  const socket = s as SocketIOSocket;
+  if ("request" in socket.conn) socket.conn.request = null;
+  const h = socket.handshake;
+  h.headers = RELEASED;
+  h.query = RELEASED;
+  h.auth = RELEASED;
+  h.url = "";
+  h.time = "";
 }

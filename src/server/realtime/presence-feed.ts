@@ -62,14 +62,11 @@ export class PresenceCoalescer {
     if (!pending) {
       pending = new Map();
       this.boards.set(boardId, pending);
-      if (this.options.flushMs > 0) {
-        this.timer.arm(() => this.options.flushMs, () => this.flushAll());
-      }
+      this.timer.arm(() => this.options.flushMs, () => this.flushAll());
     }
     // Deleting first moves the session to the end: the delta lists changes in the order of their last change.
     pending.delete(sessionId);
     pending.set(sessionId, now);
-    if (this.options.flushMs <= 0) this.flushAll();
   }
 
   /** Delivers every board's waiting changes now (the timer does; so does a drain). */

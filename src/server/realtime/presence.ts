@@ -33,7 +33,7 @@ export class MemoryPresence implements PresenceRegistry {
 
   async upsert(boardId: string, peer: Peer): Promise<void> {
     let peers = this.boards.get(boardId);
-    if (!peers) this.boards.set(boardId, (peers = new Map()));
+    if (!peers) this.boards.set(boardId, (peers = new Map<string, Peer>()));
     peers.set(peer.sessionId, peer);
   }
 

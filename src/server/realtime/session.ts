@@ -15,10 +15,13 @@ import {
   PROTOCOL_VERSION,
   clientEventSchemas,
   describeIssues,
+  type AckedEventName,
+  type ClientAck,
   type ClientEventName,
   type ErrorCode,
   type Peer,
   type ProtocolError,
+  type Refusal,
   type SequencedOp,
   type SyncResult,
 } from "../../shared/protocol.js";
@@ -62,9 +65,12 @@ export interface SessionDeps {
 /** A socket over its rate limit hears about it at most this often (its acks always say so). */
 const RATE_NOTICE_INTERVAL_MS = 1_000;
 
-type Ack = (response: unknown) => void;
+/** The acknowledgement callback of an event: its answer (protocol.ts, clientAckSchemas), or none. */
+type AckOf<E extends ClientEventName> = E extends AckedEventName ? (answer: ClientAck<E>) => void : undefined;
+/** Any event's acknowledgement can carry a refusal. */
+type Ack = (refusal: Refusal) => void;
 type Schemas = typeof clientEventSchemas;
-type Handlers = { [E in ClientEventName]: (socket: MeshSocket, payload: z.infer<Schemas[E]>, ack: Ack | undefined) => unknown };
+type Handlers = { [E in ClientEventName]: (socket: MeshSocket, payload: z.infer<Schemas[E]>, ack: AckOf<E> | undefined) => unknown };
 
 /**
  * A `sync` answer costs one control token per this many bytes on top of the one
@@ -88,7 +94,7 @@ export type SessionStarter = ((socket: MeshSocket) => void) & { close(): void };
 
 /** Returns what starts a session on an admitted socket; everything it registers is shared by the node's sessions. */
 export function createSessions(deps: SessionDeps): SessionStarter {
-  const { io, boards, presence, nodeId, log, metrics } = deps;
+  const { boards, presence, nodeId, log, metrics } = deps;
   /** When a rate-limited socket last heard about it (only sockets that were limited are here). */
   const lastRateNotice = new WeakMap<MeshSocket, number>();
   /** Joins whose registry write is in flight (socket.data.presence is "joining"); they never reject. */
@@ -218,7 +224,8 @@ export function createSessions(deps: SessionDeps): SessionStarter {
     const parsed = clientEventSchemas[name].safeParse(payload);
     if (!parsed.success) return fail(socket, { code: "invalid_payload", message: describeIssues(parsed.error), event: name }, ack);
     try {
-      const result = (handlers[name] as Handlers[ClientEventName])(socket, parsed.data as never, ack);
+      // The schema table and the handler table share their keys: this payload and ack are this handler's.
+      const result = handlers[name](socket, parsed.data as never, ack as never);
       if (result instanceof Promise) result.catch((err: unknown) => handlerFailed(socket, name, ack, err));
     } catch (err) {
       handlerFailed(socket, name, ack, err);

@@ -62,7 +62,7 @@ export function attachSessions(
   const drafts = new DraftBatcher<MeshSocket>({
     flushMs: ink.tickMs,
     phaseMs: ink.flushLagMs,
-    deliver: (flush) => deliverDrafts(fanoutFor(flush.boardId), flush, "batch"),
+    deliver: (flush) => deliverDrafts(fanoutFor(flush.boardId), flush),
   });
   // Cursors too: one `cursors` message per board per tick, the latest position of each mover.
   const cursors = new CursorBatcher({
@@ -80,7 +80,7 @@ export function attachSessions(
     }),
   );
   // What Socket.IO, Engine.IO and ws keep per connection that a started session never reads (io-internals.ts).
-  const release = sessionRelease(io);
+  const release = sessionRelease(io, { log: deps.log });
   const startSession = createSessions({ ...deps, io, drafts, cursors, presence, ink: { periodMs: ink.tickMs } });
   io.on("connection", (socket) => {
     startSession(socket);

@@ -4,14 +4,14 @@
  * script makes check-limit-sequence-append one atomic step. All of a board's
  * keys share a hash tag, so the same code runs on Redis Cluster.
  */
-import type { SequencedOp } from "../../shared/protocol.js";
+import type { BoardOp, SequencedOp } from "../../shared/protocol.js";
 import { BoardFullError, type AppendInput, type AppendResult, type BoardStore, type StoreLimits } from "./board-store.js";
 
 /** Any node-redis client or cluster client (only EVAL and XRANGE/HGET are used). */
 export interface RedisCommands {
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   xRange(key: string, start: string, end: string, options?: { COUNT: number }): Promise<Array<{ id: string; message: Record<string, string> }>>;
-  hGet(key: string, field: string): Promise<string | null | undefined | {}>;
+  hGet(key: string, field: string): Promise<unknown>;
 }
 
 const APPEND = `
@@ -61,7 +61,7 @@ export class RedisBoardStore implements BoardStore {
     })) as [number, number, string?, string?, string?];
     if (reply[0] === -1) throw new BoardFullError(this.limits.maxItemsPerBoard);
     if (reply[0] === 0) {
-      return { stored: { seq: reply[1], op: JSON.parse(reply[2]!), author: reply[3]!, at: Number(reply[4]) }, duplicate: true };
+      return { stored: { seq: reply[1], op: JSON.parse(reply[2]!) as BoardOp, author: reply[3]!, at: Number(reply[4]) }, duplicate: true };
     }
     return { stored: { seq: reply[1], op: input.op, author: input.author, at: input.at }, duplicate: false };
   }
@@ -70,14 +70,15 @@ export class RedisBoardStore implements BoardStore {
     const entries = await this.redis.xRange(this.keys(boardId).log, `${since + 1}-0`, "+", { COUNT: limit });
     return entries.map((e) => ({
       seq: Number(e.id.slice(0, e.id.indexOf("-"))),
-      op: JSON.parse(e.message.op),
+      op: JSON.parse(e.message.op) as BoardOp,
       author: e.message.author,
       at: Number(e.message.at),
     }));
   }
 
   async head(boardId: string): Promise<number> {
-    return Number((await this.redis.hGet(this.keys(boardId).meta, "head")) ?? 0);
+    const head = await this.redis.hGet(this.keys(boardId).meta, "head");
+    return typeof head === "string" ? Number(head) : 0;
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import type { SequencedOp } from "../../shared/protocol.js";
+import type { BoardOp, SequencedOp } from "../../shared/protocol.js";
 import { BoardFullError, type AppendInput, type AppendResult, type BoardStore, type StoreLimits } from "./board-store.js";
 
 interface OpRow {
@@ -76,5 +76,5 @@ export class SqliteBoardStore implements BoardStore {
 }
 
 function toSequenced(row: OpRow): SequencedOp {
-  return { seq: row.seq, author: row.author, at: row.at, op: JSON.parse(row.body) };
+  return { seq: row.seq, author: row.author, at: row.at, op: JSON.parse(row.body) as BoardOp };
 }

@@ -129,7 +129,8 @@ export class BoardSession extends Emitter<SessionEvents> {
         const sentAt = Date.now();
         const wire = this.wire;
         if (!wire) return reject(new Error("not connected"));
-        wire.call("clock", {}, CLOCK_TIMEOUT_MS, (err, r) => (err || !r ? reject(err ?? new Error("no answer")) : resolve({ sentAt, serverNow: r.now, receivedAt: Date.now() })));
+        // A refusal (rate_limited) is no reading.
+        wire.call("clock", {}, CLOCK_TIMEOUT_MS, (err, r) => (err || !r ? reject(err ?? new Error("no answer")) : "now" in r ? resolve({ sentAt, serverNow: r.now, receivedAt: Date.now() }) : reject(new Error(r.error.message))));
       }),
     // Ink leaves a trip early, so that it reaches the node on the tick.
     ({ offsetMs, tripMs }) => this.welcomed && this.ink.setClock(this.welcomed.ink, offsetMs, tripMs),

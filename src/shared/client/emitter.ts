@@ -12,12 +12,12 @@ export class Emitter<Events extends EventMap> {
   on<K extends keyof Events>(event: K, fn: (value: Events[K]) => void): () => void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(fn as (value: never) => void);
+    set.add(fn);
     return () => this.off(event, fn);
   }
 
   off<K extends keyof Events>(event: K, fn: (value: Events[K]) => void): void {
-    this.listeners.get(event)?.delete(fn as (value: never) => void);
+    this.listeners.get(event)?.delete(fn);
   }
 
   protected emit<K extends keyof Events>(event: K, ...[value]: Events[K] extends void ? [] : [Events[K]]): void {

@@ -75,7 +75,7 @@ const KEY_PREFIX = "meshboard:outbox:";
  * Refusals worth retrying: the server's transient ones, plus `internal` (the
  * server failed, not the op: a later try may succeed).
  */
-export function isRetryable(code: ErrorCode | string): boolean {
+export function isRetryable(code: string): boolean {
   return TRANSIENT_ERRORS.has(code as ErrorCode) || code === "internal";
 }
 
@@ -322,7 +322,7 @@ function parseRecord(raw: string | null): BoardOp[] {
   try {
     const v = JSON.parse(raw) as { ops?: unknown };
     if (!Array.isArray(v.ops)) return [];
-    return v.ops.filter((op): op is BoardOp => typeof op?.opId === "string" && typeof op?.type === "string");
+    return v.ops.filter((op: Partial<BoardOp> | null): op is BoardOp => typeof op?.opId === "string" && typeof op?.type === "string");
   } catch {
     return [];
   }

@@ -28,7 +28,7 @@ export function parseDuration(text: string): number {
   if (text === "0") return 0;
   const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)];
   if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) return Number.NaN;
-  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * (units[unit as string] as number), 0);
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * (units[unit]), 0);
 }
 
 /** A Kubernetes quantity ("100m", "1", "512Mi", "1Gi") as a plain number; NaN when it is not one. */
@@ -37,7 +37,7 @@ export function parseQuantity(value: string | number): number {
   const match = /^(\d+(?:\.\d+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(value);
   if (!match) return Number.NaN;
   const factor: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-  return Number(match[1]) * (match[2] ? (factor[match[2]] as number) : 1);
+  return Number(match[1]) * (match[2] ? (factor[match[2]]) : 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -56,7 +56,7 @@ export interface Workload {
 export function workloads(objects: readonly Manifest[]): Workload[] {
   return objects
     .filter((o) => (o.kind === "Deployment" || o.kind === "StatefulSet") && o.apiVersion === "apps/v1")
-    .map((obj) => ({ obj, template: ((obj as unknown as IDeployment | IStatefulSet).spec?.template ?? {}) as IPodTemplateSpec }));
+    .map((obj) => ({ obj, template: ((obj as unknown as IDeployment | IStatefulSet).spec?.template ?? {}) }));
 }
 
 function containersOf(w: Workload): IContainer[] {
@@ -74,9 +74,9 @@ export function selects(selector: LabelSelector | undefined, labels: Record<stri
       const has = Object.hasOwn(labels, key);
       switch (operator) {
         case "In":
-          return has && values.includes(labels[key] as string);
+          return has && values.includes(labels[key]);
         case "NotIn":
-          return !has || !values.includes(labels[key] as string);
+          return !has || !values.includes(labels[key]);
         case "Exists":
           return has;
         case "DoesNotExist":

@@ -33,7 +33,7 @@ export function renderKustomization(dir: string): Manifest[] {
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
+    const stderr = ((error as { stderr?: string }).stderr ?? "").trim();
     throw new Error(`kubectl kustomize deploy/k8s/${dir} failed: ${stderr || (error as Error).message}`);
   }
   return parseManifests(out, `deploy/k8s/${dir}`);
