@@ -157,6 +157,30 @@ export interface SequencedOp {
 
 export type OpAck = { ok: true; seq: number; duplicate: boolean } | { ok: false; error: ProtocolError };
 
+/** One item of a board snapshot: the item as the board holds it, hidden or not. */
+export interface SnapshotItem {
+  item: Item;
+  /** clientId of the author of its `add`. */
+  author: string;
+  /** seq of the `add` that created it. */
+  seq: number;
+  visible: boolean;
+}
+
+/**
+ * A compacted board's history folded into its items (see docs/protocol.md,
+ * "Compaction"). Sent in pages: a client collects the pages of one `seq` until
+ * `last`, then replaces its board with them (head = `seq`, its op = `opId`) and
+ * applies the ops after `seq`.
+ */
+export interface SnapshotPage {
+  seq: number;
+  /** opId of the op at `seq` (a reconnecting client proves its history with it). */
+  opId: string;
+  items: SnapshotItem[];
+  last: boolean;
+}
+
 // ---------------------------------------------------------------------------
 // Handshake
 
@@ -198,11 +222,16 @@ export interface Welcome {
   /**
    * Set when the board is read-only for now, not by the link: the store refuses
    * writes (full). A plain sentence for a banner. Ops already in the outbox stay
-   * there (they are refused as `storage_unavailable`, which is transient); once the
+   * there (they are refused as `storage_full`, which is transient); once the
    * store takes writes again the node closes the connection and the client
    * reconnects to a writable session.
    */
   readOnlyReason?: string;
+  /**
+   * When above `from`: the ops up to this seq are folded into a snapshot, and the
+   * catch-up starts with its `snapshot` pages (then ops after it); 0 (or absent): ops only.
+   */
+  snapshot?: number;
   limits: typeof LIMITS;
   /** The ink clock: send live ink on its ticks (see `clock` for the server's time). */
   ink: InkClock;
@@ -281,6 +310,12 @@ export interface SyncResult {
   head: number;
   /** True when more ops follow `ops` (ask again with the last seq). */
   more: boolean;
+  /**
+   * Set (and `ops` empty) when `since` is older than the board's snapshot: the ops
+   * up to this seq are folded and can no longer be read one by one. Reconnect:
+   * the new session's catch-up sends the snapshot.
+   */
+  snapshot?: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -288,6 +323,8 @@ export interface SyncResult {
 
 export interface ServerToClientEvents {
   welcome: (w: Welcome) => void;
+  /** A page of the board's snapshot, before catch-up ops (see `Welcome.snapshot`). */
+  snapshot: (page: SnapshotPage) => void;
   /** Sequenced operations, live or catch-up, in ascending seq order within one message. */
   ops: (batch: SequencedOp[]) => void;
   /** One draft alone (a flush that held only one). */
