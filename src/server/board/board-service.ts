@@ -71,7 +71,7 @@ export class BoardService {
       if (err instanceof BoardFullError) return { ok: false, error: { code: "board_full", message: err.message, event: "op" } };
       if (err instanceof StorageFullError) {
         this.writes.failed(err.cause);
-        this.failures.report("storage-full", { board: boardId }, "storage full: refusing new ops (storage_full) until it has room");
+        this.failures.report("append", { err: err.cause, board: boardId, opId: op.opId }, "append failed");
         return { ok: false, error: { code: "storage_full", message: err.message, event: "op" } };
       }
       this.writes.failed(err);
