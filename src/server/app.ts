@@ -8,6 +8,7 @@ import { LIMITS } from "../shared/protocol-constants.js";
 import { BoardAccess, readOnlyDecision } from "./access/board-access.js";
 import { Identities, vouchConnections } from "./access/identity.js";
 import { BoardService } from "./board/board-service.js";
+import { RetentionSweeper, soleNodeLease } from "./board/retention.js";
 import { createBackend } from "./backend.js";
 import type { Config } from "./config.js";
 import { registerBoardSvgRoute } from "./http/board-svg-route.js";
@@ -24,6 +25,7 @@ import type { Logger } from "./observability/logger.js";
 import { NodeMetrics } from "./observability/metrics.js";
 import { NodeGuards } from "./realtime/guards.js";
 import type { Admission } from "./realtime/handshake.js";
+import { newBoardLimiter } from "./cluster/address-limits.js";
 import { attachSessions, createSocketServer } from "./realtime/socket-server.js";
 import { boardRoom, localBoardCount, type MeshServer } from "./realtime/types.js";
 
@@ -56,6 +58,14 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   const connections = config.http.connections ? new ConnectionGuard(config.http.connections, log.child({ component: "http" })) : undefined;
   connections?.attach(app.server);
   const access = config.accessSecret ? new BoardAccess(config.accessSecret) : undefined;
+  // Cluster mode: per-address limits hold over every node (Redis); embedded: this node's own.
+  const cluster = backend.clusterLimits?.({
+    nodeId: config.nodeId,
+    connectionsPerAddress: config.maxConnectionsPerIp,
+    rates: config.rates.address,
+    newBoards: config.newBoardRate,
+    log: log.child({ component: "limits" }),
+  });
   const guards = new NodeGuards(
     {
       rates: config.rates,
@@ -63,6 +73,8 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
       corsOrigins: config.corsOrigins,
       trustedHops: config.trustedHops,
       slowClients: config.slowClients,
+      cluster,
+      newBoards: cluster ? cluster.newBoards : newBoardLimiter(config.newBoardRate),
     },
     log.child({ component: "guards" }),
   );
@@ -97,12 +109,21 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
     maxBytes: config.pageBytes,
   });
   readiness.degradedWhen("store-writes", () => boards.writes.readOnlyReason() !== undefined);
+  const retention = new RetentionSweeper(backend.store, {
+    retentionMs: config.retentionMs,
+    sweepMs: config.retentionSweepMs,
+    lease: backend.sweepLease ?? soleNodeLease,
+    inUse: async (boardId) => (await backend.presence.snapshot(boardId)).length > 0,
+    log: log.child({ component: "retention" }),
+    onDeleted: (n) => metrics.boardsDeleted(n),
+  });
+  metrics.observeStore(() => backend.store.totals(), () => boards.compactor.installed);
   const reach = backend.boardReach?.(io);
   const sessions = attachSessions(
     io,
     admission,
     { ...config.ink, shared: reach && ((boardId) => reach.shared(boardId)) },
-    { boards, registry: backend.presence, nodeId: config.nodeId, log, metrics, admit: guards.admit, drained: guards.drained, beforeWrite: guards.beforeWrite, charge: guards.charge },
+    { boards, registry: backend.presence, nodeId: config.nodeId, log, metrics, admit: guards.admit, admitNewBoard: guards.admitNewBoard, drained: guards.drained, beforeWrite: guards.beforeWrite, charge: guards.charge },
   );
 
   registerSecurityHeaders(app);
@@ -114,6 +135,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
   if (config.adminUi) await enableAdminUi(app, io, { ...config.adminUi, nodeId: config.nodeId, addressOf: guards.socketAddress, log: log.child({ component: "admin-ui" }) });
   const url = await app.listen({ port: config.port, host: config.host });
   readiness.markReady();
+  retention.start();
   log.info({ url, mode: config.redisUrl ? "cluster" : "embedded", dataDir: config.redisUrl ? undefined : config.dataDir }, "meshboard node ready");
 
   let closing: Promise<void> | undefined;
@@ -126,6 +148,7 @@ export async function startNode(config: Config, log: Logger): Promise<MeshboardN
       io.local.emit("drain", { node: config.nodeId });
       for (const socket of io.of("/").sockets.values()) socket.conn.close();
       await boards.idle();
+      await retention.close();
       // Their leaves reach the board's members on other nodes before the adapter closes.
       await sessions.settle();
       sessions.close();

@@ -9,6 +9,7 @@ import { RATE_CLASSES, parseRate, type Rate, type RateClass, type RateLimits } f
 import { DEFAULT_INK, type InkSettings } from "./realtime/draft-batcher.js";
 import type { SlowClientLimits } from "./realtime/slow-clients.js";
 import type { ConnectionLimits } from "./http/connection-limits.js";
+import { DEFAULT_BOARD_MAX_BYTES } from "./store/board-store.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 /** Variables whose values never appear in messages, even when invalid. */
@@ -113,6 +114,14 @@ const envSchema = z.object({
   INK_FLUSH_LAG_MS: z.coerce.number().int().min(0).max(500).default(DEFAULT_INK.flushLagMs),
   /** Cluster mode: how long the peers of a node that stopped heartbeating stay listed (heartbeat: a third of it). */
   PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** Stored bytes per board (ops and snapshot); adds and edits past it get `board_full`. */
+  BOARD_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(1024 * 1024 * 1024).default(DEFAULT_BOARD_MAX_BYTES),
+  /** A board untouched this long is deleted; 0 keeps boards forever. */
+  BOARD_RETENTION_SECONDS: z.coerce.number().int().min(0).default(0),
+  /** How often a node looks for idle boards (one node of the cluster deletes per sweep). */
+  RETENTION_SWEEP_SECONDS: z.coerce.number().min(0.5).max(86_400).default(3600),
+  /** New boards (a first op on an empty board) per client address, as `<per second>/<burst>`, over the whole cluster. */
+  RATE_IP_NEW_BOARD: rateSpec.default("0.2/100"),
 })
   .refine((e) => e.INK_FLUSH_LAG_MS < e.INK_TICK_MS, { path: ["INK_FLUSH_LAG_MS"], message: "must be shorter than INK_TICK_MS" })
   // A catch-up page is sent once the buffer is under the soft limit, and holds at least one op:
@@ -156,6 +165,12 @@ export interface Config {
   ink: InkSettings;
   /** Cluster mode: a peer's lifetime in Redis without its node's heartbeat. */
   presenceTtlMs: number;
+  boardMaxBytes: number;
+  /** Idle time after which a board is deleted; 0: never. */
+  retentionMs: number;
+  retentionSweepMs: number;
+  /** Boards an address may create; null: unlimited. */
+  newBoardRate: Rate | null;
 }
 
 export interface HttpLimits {
@@ -209,6 +224,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
     pageBytes: Math.min(LIMITS.catchUpPageBytes, e.SLOW_CLIENT_MAX_BYTES - e.SLOW_CLIENT_BUFFER_BYTES),
     ink: { tickMs: e.INK_TICK_MS, flushLagMs: e.INK_FLUSH_LAG_MS },
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
+    boardMaxBytes: e.BOARD_MAX_BYTES,
+    retentionMs: e.BOARD_RETENTION_SECONDS * 1000,
+    retentionSweepMs: e.RETENTION_SWEEP_SECONDS * 1000,
+    newBoardRate: e.RATE_LIMITS === "off" ? null : parseRate(e.RATE_IP_NEW_BOARD)!,
   };
 }
 

@@ -3,7 +3,7 @@
  * to render and by the server and tests to reason about a board's content.
  */
 import { coordinateExtent, movedExtent, translateItem } from "./item-layout.js";
-import type { BoardOp, Item, SequencedOp } from "./protocol.js";
+import type { BoardOp, Item, SequencedOp, SnapshotItem } from "./protocol.js";
 
 export interface BoardItem {
   item: Item;
@@ -31,6 +31,14 @@ export class BoardModel {
     this.headOpId = s.op.opId;
     applyOp(this.items, s.op, s.author, s.seq);
     return true;
+  }
+
+  /** Replaces the board with a snapshot's items, at its seq (compacted boards). */
+  load(seq: number, opId: string | undefined, items: Iterable<SnapshotItem>): void {
+    this.items.clear();
+    for (const s of items) this.items.set(s.item.id, { item: s.item, author: s.author, seq: s.seq, visible: s.visible });
+    this.head = seq;
+    this.headOpId = opId;
   }
 
   visibleItems(): Item[] {

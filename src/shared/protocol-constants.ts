@@ -4,8 +4,11 @@
  * re-exports everything here.
  */
 
-/** 2: the ink clock (`welcome.ink`, `clock`) and batched `drafts`. */
-export const PROTOCOL_VERSION = 2;
+/**
+ * 2: the ink clock (`welcome.ink`, `clock`) and batched `drafts`.
+ * 3: compacted boards: `welcome.snapshot`, `snapshot` pages, `sync` answering `snapshot`.
+ */
+export const PROTOCOL_VERSION = 3;
 
 /** Limits enforced by the server and respected by the client. */
 export const LIMITS = {
@@ -63,7 +66,12 @@ export const OP_ACK_TIMEOUT_MS = HEARTBEAT.pingIntervalMs + HEARTBEAT.pingTimeou
 export const SHAPE_KINDS = ["line", "arrow", "rect", "ellipse"] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
 
-/** Reasons the server gives when it refuses something; clients switch on these. */
+/**
+ * Reasons the server gives when it refuses something; clients switch on these.
+ * `board_full`: the board reached its item or byte budget (permanent until it is
+ * cleared or erased: tell the user). `storage_full`: the store itself is out of
+ * memory (transient: keep the op in the outbox and retry with backoff).
+ */
 export const ERROR_CODES = [
   "invalid_payload",
   "unknown_event",

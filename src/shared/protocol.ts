@@ -168,6 +168,32 @@ export type SequencedOp = z.infer<typeof sequencedOpSchema>;
 export const opAckSchema = z.union([z.strictObject({ ok: z.literal(true), seq: seqSchema.min(1), duplicate: z.boolean() }), refusalSchema]);
 export type OpAck = z.infer<typeof opAckSchema>;
 
+/** One item of a board snapshot: the item as the board holds it, hidden or not. */
+export const snapshotItemSchema = z.strictObject({
+  item: itemSchema,
+  /** clientId of the author of its `add`. */
+  author: z.string(),
+  /** seq of the `add` that created it. */
+  seq: seqSchema,
+  visible: z.boolean(),
+});
+export type SnapshotItem = z.infer<typeof snapshotItemSchema>;
+
+/**
+ * A compacted board's history folded into its items (see docs/protocol.md,
+ * "Compaction"). Sent in pages: a client collects the pages of one `seq` until
+ * `last`, then replaces its board with them (head = `seq`, its op = `opId`) and
+ * applies the ops after `seq`.
+ */
+export const snapshotPageSchema = z.strictObject({
+  seq: seqSchema,
+  /** opId of the op at `seq` (a reconnecting client proves its history with it). */
+  opId: z.string(),
+  items: z.array(snapshotItemSchema),
+  last: z.boolean(),
+});
+export type SnapshotPage = z.infer<typeof snapshotPageSchema>;
+
 // ---------------------------------------------------------------------------
 // Handshake
 
@@ -219,11 +245,16 @@ export const welcomeSchema = z.strictObject({
   /**
    * Set when the board is read-only for now, not by the link: the store refuses
    * writes (full). A plain sentence for a banner. Ops already in the outbox stay
-   * there (they are refused as `storage_unavailable`, which is transient); once the
+   * there (they are refused as `storage_full`, which is transient); once the
    * store takes writes again the node closes the connection and the client
    * reconnects to a writable session.
    */
   readOnlyReason: z.string().max(500).optional(),
+  /**
+   * When above `from`: the ops up to this seq are folded into a snapshot, and the
+   * catch-up starts with its `snapshot` pages (then ops after it); 0 (or absent): ops only.
+   */
+  snapshot: seqSchema.optional(),
   limits: limitsSchema,
   /** The ink clock: send live ink on its ticks (see `clock` for the server's time). */
   ink: inkClockSchema,
@@ -302,6 +333,12 @@ export const syncResultSchema = z.strictObject({
   head: seqSchema,
   /** True when more ops follow `ops` (ask again with the last seq). */
   more: z.boolean(),
+  /**
+   * Set (and `ops` empty) when `since` is older than the board's snapshot: the ops
+   * up to this seq are folded and can no longer be read one by one. Reconnect:
+   * the new session's catch-up sends the snapshot.
+   */
+  snapshot: seqSchema.optional(),
 });
 export type SyncResult = z.infer<typeof syncResultSchema>;
 
@@ -338,6 +375,8 @@ export type ClientAck<E extends AckedEventName> = z.infer<(typeof clientAckSchem
 /** What the server sends, by event. */
 export const serverEventSchemas = {
   welcome: welcomeSchema,
+  /** A page of the board's snapshot, before catch-up ops (see `Welcome.snapshot`). */
+  snapshot: snapshotPageSchema,
   /** Sequenced operations, live or catch-up, in ascending seq order within one message. */
   ops: z.array(sequencedOpSchema),
   /** One draft alone (a flush that held only one). */

@@ -177,3 +177,35 @@ export function numbersIn(v: unknown): number[] {
   if (!v || typeof v !== "object") return [];
   return Object.values(v).flatMap(numbersIn);
 }
+
+/**
+ * Sequences of valid ops on a few item ids, so erases, restores, moves, edits and
+ * clears hit items that exist; some ops are resent (same opId) later on.
+ */
+export const boardOpsArb: fc.Arbitrary<BoardOp[]> = fc
+  .uniqueArray(idArb, { minLength: 1, maxLength: 8 })
+  .chain((ids) => {
+    const someIds = fc.subarray(ids, { minLength: 1 });
+    const smallOffset = fc.integer({ min: -500, max: 500 });
+    const step = fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...ids), itemArb).map(([id, item]) => ({ type: "add" as const, item: { ...item, id } })) },
+      { weight: 2, arbitrary: someIds.map((itemIds) => ({ type: "remove" as const, itemIds })) },
+      { weight: 2, arbitrary: someIds.map((itemIds) => ({ type: "restore" as const, itemIds })) },
+      { weight: 2, arbitrary: fc.tuple(someIds, smallOffset, smallOffset).map(([itemIds, dx, dy]) => ({ type: "move" as const, itemIds, dx, dy })) },
+      { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...ids), fc.constantFrom("a", "b\nc", "<d>")).map(([itemId, text]) => ({ type: "edit" as const, itemId, text })) },
+      { weight: 1, arbitrary: fc.constant({ type: "clear" as const }) },
+      { weight: 1, arbitrary: fc.nat().map((n) => ({ type: "resend" as const, n })) },
+    );
+    return fc.array(step, { minLength: 1, maxLength: 40 });
+  })
+  .map((steps) => {
+    const ops: BoardOp[] = [];
+    steps.forEach((s, i) => {
+      if (s.type === "resend") {
+        if (ops.length > 0) ops.push(ops[s.n % ops.length]);
+        return;
+      }
+      ops.push({ ...s, opId: `op-${String(i).padStart(4, "0")}-x` });
+    });
+    return ops;
+  });

@@ -96,6 +96,9 @@ export class BoardClient {
   connectError: (Error & { data?: { code?: string; message?: string } }) | null = null;
   /** Server messages that did not match the protocol's schema (tests expect none). */
   readonly malformed: string[] = [];
+  /** Snapshots applied (compacted boards), and JSON bytes of the catch-up (snapshot pages, and ops up to welcome's head). */
+  snapshots = 0;
+  catchUpBytes = 0;
 
   constructor(
     readonly url: string,
@@ -129,6 +132,7 @@ export class BoardClient {
     });
     const s = this.session;
     s.on("welcome", (w) => (this.welcome = w));
+    s.on("snapshot", () => this.snapshots++);
     s.on("received", (ops) => this.received.push(...ops));
     s.on("serverError", (e) => this.errors.push(e));
     s.on("connectError", (e) => (this.connectError = e));
@@ -137,6 +141,10 @@ export class BoardClient {
 
   /** What arrived, as it arrived (the session reports others' drafts only; tests see everything). */
   private record(socket: ClientSocket): void {
+    socket.on("snapshot", (page) => (this.catchUpBytes += JSON.stringify(page).length));
+    socket.on("ops", (ops) => {
+      if (this.session.head < (this.welcome?.head ?? 0)) this.catchUpBytes += JSON.stringify(ops).length;
+    });
     socket.on("presence", (p) => {
       this.checkShape("presence", z.array(peerSchema), p);
       this.presenceTraffic.snapshots++;

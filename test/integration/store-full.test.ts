@@ -81,7 +81,7 @@ describe("Redis full (maxmemory, noeviction)", () => {
 
     // Ops are refused as transient (the client keeps them), many times over; nobody is disconnected.
     const refusals = await Promise.all(Array.from({ length: 40 }, () => writer.submit(strokeOp())));
-    expect(new Set(refusals.map((r) => (r.ok ? "ok" : r.error.code)))).toEqual(new Set(["storage_unavailable"]));
+    expect(new Set(refusals.map((r) => (r.ok ? "ok" : r.error.code)))).toEqual(new Set(["storage_full"]));
     const ready = await (await fetch(`${node.url}/readyz`)).json();
     expect(ready).toMatchObject({ status: "ready", degraded: ["store-writes"] });
     expect(joiner.socket.connected && writer.socket.connected).toBe(true);

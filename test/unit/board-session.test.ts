@@ -347,3 +347,30 @@ describe("BoardSession stream", () => {
     expect(heard).toEqual(["outbox"]);
   });
 });
+
+describe("BoardSession on a compacted board (protocol 3)", () => {
+  it("replaces its board with the snapshot's pages, then applies the ops after it, buffered ones included", () => {
+    const { s, wire } = session();
+    const snapshots: unknown[] = [];
+    s.on("snapshot", (e) => snapshots.push(e));
+    s.start();
+    const w = wire();
+    w.connect({ head: 12, from: 0, snapshot: 10 });
+    const kept = stroke() as BoardOp & { type: "add" };
+    const erased = stroke() as BoardOp & { type: "add" };
+    // An op after the snapshot may overtake the last page (live traffic): it waits.
+    w.deliver("ops", [seqd(12)]);
+    w.deliver("snapshot", { seq: 10, opId: "op-at-ten-xx", items: [{ item: kept.item, author: "a-author-xxxx", seq: 3, visible: true }], last: false });
+    expect(s.head).toBe(0);
+    w.deliver("snapshot", { seq: 10, opId: "op-at-ten-xx", items: [{ item: erased.item, author: "a-author-xxxx", seq: 7, visible: false }], last: true });
+    expect(snapshots).toEqual([{ seq: 10, items: 2 }]);
+    expect(s.head).toBe(10);
+    w.deliver("ops", [seqd(11, { type: "restore", opId: id(), itemIds: [erased.item.id] })]);
+    expect(s.head).toBe(12);
+    expect(s.model.visibleIds()).toEqual([kept.item.id, erased.item.id, expect.any(String)]);
+    // The next handshake proves the history it holds with the snapshot's opId chain.
+    w.drop();
+    w.connect();
+    expect(w.handshakes.at(-1)?.lastSeq).toBe(12);
+  });
+});

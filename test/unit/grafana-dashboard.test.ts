@@ -15,6 +15,7 @@ const dashboard = JSON.parse(readFileSync(path.join(root, "deploy/grafana/meshbo
 async function exposedSeriesNames(): Promise<Set<string>> {
   const m = new NodeMetrics("n", "cluster");
   m.watchRedis(() => true);
+  m.observeStore(async () => ({ boards: 0, bytes: 0, limitBytes: 0 }), () => 0);
   const names = new Set<string>();
   // Every family is declared by a TYPE line, even one with no series yet.
   for (const [, name, type] of (await m.scrape()).body.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {

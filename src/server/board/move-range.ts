@@ -14,6 +14,7 @@
 import { LIMITS, type BoardOp, type ProtocolError } from "../../shared/protocol.js";
 import { coordinateExtent, movedExtent, type Rect } from "../../shared/item-layout.js";
 import type { Page } from "./page-reader.js";
+import type { StoredSnapshot } from "../store/board-store.js";
 import { WorkSlice } from "./work-slices.js";
 
 /** Boards whose item extents are kept (least recently moved on forgotten first). */
@@ -31,7 +32,11 @@ export type ReadPage = (boardId: string, since: number) => Promise<Page>;
 export class MoveRange {
   private readonly boards = new Map<string, Extents>();
 
-  constructor(private readonly read: ReadPage) {}
+  constructor(
+    private readonly read: ReadPage,
+    /** A compacted board's snapshot (read answers `snapshot` for seqs folded into it). */
+    private readonly snapshot: (boardId: string) => Promise<StoredSnapshot | null> = async () => null,
+  ) {}
 
   /** Why `op` may not be stored, or null (only moves are judged here). */
   async refusal(boardId: string, op: BoardOp): Promise<ProtocolError | null> {
@@ -74,6 +79,13 @@ export class MoveRange {
     const slice = new WorkSlice();
     for (;;) {
       const page = await this.read(boardId, extents.head);
+      if (page.snapshot !== undefined) {
+        const snap = await this.snapshot(boardId);
+        if (!snap || snap.seq <= extents.head) return;
+        extents.items = new Map(snap.items.map((s) => [s.item.id, coordinateExtent(s.item)]));
+        extents.head = snap.seq;
+        continue;
+      }
       for (const s of page.ops) {
         if (s.seq !== extents.head + 1) continue;
         extents.head = s.seq;

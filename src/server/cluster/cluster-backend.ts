@@ -11,6 +11,7 @@ import type { Readiness } from "../lifecycle.js";
 import type { Logger } from "../observability/logger.js";
 import { boardRoom, type MeshServer } from "../realtime/types.js";
 import { RedisBoardStore } from "../store/redis-store.js";
+import { ClusterAddressLimits } from "./address-limits.js";
 import { RedisPresence } from "./redis-presence.js";
 import { BoardReach, shardSubscribers } from "./board-reach.js";
 import { connectRedis, parseRedisUrls } from "./redis-connections.js";
@@ -19,22 +20,34 @@ import { handleSubscriptionErrors } from "./subscription-errors.js";
 export interface ClusterOptions {
   /** Lifetime of a peer in Redis without its node's heartbeat (default 30 s). */
   presenceTtlMs?: number;
-  /** This node's id, as its peers carry it. */
+  /** This node's id, as its peers carry it (and the holder of the retention lease). */
   nodeId?: string;
+  /** BOARD_MAX_BYTES. */
+  boardMaxBytes?: number;
 }
+
+/** SET NX PX: the node that sets it sweeps this period. Allowed at maxmemory (a sweep frees memory). */
+const LEASE = `#!lua flags=allow-oom
+return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0
+`;
 
 export async function createClusterBackend(redisUrl: string, log: Logger, readiness: Readiness, options: ClusterOptions = {}): Promise<Backend> {
   const redis = connectRedis(redisUrl, log.child({ component: "redis" }));
   readiness.depend("redis", () => redis.health.isUp());
-  const store = new RedisBoardStore(redis.commands, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
+  const store = new RedisBoardStore(redis.commands, { maxItemsPerBoard: LIMITS.maxItemsPerBoard, maxBytesPerBoard: options.boardMaxBytes });
   const presence = new RedisPresence(redis.commands, { ttlMs: options.presenceTtlMs, nodeId: options.nodeId });
   // Redis back (a restart replays its AOF: sessions that ended meanwhile come back,
   // recent ones may be missing): this node's entries are put right at once.
   redis.health.on("up", () => void presence.reconcile());
 
+  const commands = redis.commands;
   return {
     store,
     presence,
+    // A little shorter than the period, so the next period's sweep is free to take it.
+    sweepLease: async (periodMs) =>
+      Number(await commands.eval(LEASE, { keys: ["mb:retention:lease"], arguments: [options.nodeId ?? "node", String(Math.max(100, Math.floor(periodMs * 0.9)))] })) === 1,
+    clusterLimits: (limitOptions) => new ClusterAddressLimits(redis.commands, limitOptions),
     attachAdapter(io: MeshServer, installed: () => void) {
       // The adapter subscribes as it is created, which a Redis Cluster client can only
       // do once it knows the slots: install it when Redis is first up. No client is

@@ -86,6 +86,13 @@ export class BoardPictures {
     const model = new BoardModel();
     for (;;) {
       const page = await this.boards.read(boardId, model.head);
+      if (page.snapshot !== undefined) {
+        // A compacted board: start from its snapshot, then the ops after it.
+        const snap = await this.boards.snapshot(boardId);
+        if (!snap || snap.seq <= model.head) break;
+        model.load(snap.seq, snap.opId, snap.items);
+        continue;
+      }
       for (const s of page.ops) model.apply(s);
       await slice.maybeYield();
       if (!page.more || page.ops.length === 0) break;

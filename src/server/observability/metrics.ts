@@ -85,6 +85,9 @@ export interface MetricSources {
   boards(): number;
 }
 
+/** The longest a scrape waits for the store's totals. */
+const STORE_SCRAPE_TIMEOUT_MS = 500;
+
 export class NodeMetrics {
   readonly registry = new Registry();
   private sources: MetricSources = { sockets: () => 0, boards: () => 0 };
@@ -100,6 +103,7 @@ export class NodeMetrics {
   readonly adapterPublished: Tally;
   readonly adapterReceived: Tally;
   private redisGauge: Gauge | undefined;
+  private readonly retentionDeleted: Counter;
 
   constructor(nodeId: string, mode: "embedded" | "cluster") {
     const registry = this.registry;
@@ -188,6 +192,12 @@ export class NodeMetrics {
       registers,
     });
 
+    this.retentionDeleted = new Counter({
+      name: `${METRIC_PREFIX}boards_deleted_total`,
+      help: "Idle boards this node deleted (retention, BOARD_RETENTION_SECONDS).",
+      registers,
+    });
+
     const adapter: Series = [];
     ({ publish: this.adapterPublished, receive: this.adapterReceived } = tallies(adapter, "direction", ["publish", "receive"] as const));
     tallyCounter(
@@ -214,6 +224,49 @@ export class NodeMetrics {
         this.set(connected() ? 1 : 0);
       },
     });
+  }
+
+  /**
+   * Adds the store's gauges (read at scrape time): boards stored, bytes used and the
+   * store's limit (Redis maxmemory), and compactions this node installed.
+   */
+  observeStore(totals: () => Promise<{ boards: number; bytes: number; limitBytes: number }>, compactions: () => number): void {
+    const registers = [this.registry];
+    // One read of the store per scrape, shared by the three gauges.
+    let pending: Promise<{ boards: number; bytes: number; limitBytes: number } | null> | null = null;
+    // A store that does not answer (Redis down: node-redis queues commands) must not hold the scrape.
+    const read = () =>
+      (pending ??= Promise.race([
+        totals().catch(() => null),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), STORE_SCRAPE_TIMEOUT_MS).unref()),
+      ]).finally(() => setTimeout(() => (pending = null), 1000).unref()));
+    const gauge = (name: string, help: string, pick: (t: { boards: number; bytes: number; limitBytes: number }) => number) =>
+      new Gauge({
+        name: `${METRIC_PREFIX}${name}`,
+        help,
+        registers,
+        async collect() {
+          const t = await read();
+          if (t) this.set(pick(t));
+        },
+      });
+    gauge("stored_boards", "Boards in the store (cluster: the whole cluster's).", (t) => t.boards);
+    gauge("store_bytes", "Bytes the store uses: Redis used_memory (cluster), or the boards' stored ops and snapshots (embedded).", (t) => t.bytes);
+    gauge("store_limit_bytes", "The store's memory limit: Redis maxmemory (0: none, and always 0 embedded).", (t) => t.limitBytes);
+    new Counter({
+      name: `${METRIC_PREFIX}compactions_total`,
+      help: "Board snapshots this node installed (compactions).",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(compactions());
+      },
+    });
+  }
+
+  /** Boards deleted by retention (counted by the node that swept). */
+  boardsDeleted(n: number): void {
+    this.retentionDeleted.inc(n);
   }
 
   opReceived(type: OpType): void {

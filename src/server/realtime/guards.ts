@@ -9,7 +9,9 @@ import type { ErrorCode } from "../../shared/protocol.js";
 import { clientAddress, type TrustedHops } from "../http/client-address.js";
 import type { Logger } from "../observability/logger.js";
 import { onEngineConnectionClosed } from "./io-internals.js";
-import { RateLimiter, type RateLimits } from "./rate-limit.js";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { take, type ClusterAddressLimits } from "../cluster/address-limits.js";
+import { RateLimiter, rateClassOf, type RateLimits } from "./rate-limit.js";
 import { SlowClientGuard, type SlowClientLimits } from "./slow-clients.js";
 import type { MeshServer, MeshSocket } from "./types.js";
 
@@ -21,6 +23,10 @@ export interface GuardOptions {
   corsOrigins: readonly string[];
   trustedHops: TrustedHops;
   slowClients: SlowClientLimits;
+  /** Cluster mode: the same per-address limits over every node (in Redis). */
+  cluster?: ClusterAddressLimits;
+  /** New boards per address (cluster-wide in cluster mode); null: unlimited. */
+  newBoards?: RateLimiterAbstract | null;
 }
 
 /** Refusal messages (the body of Engine.IO's 403); clients retry with backoff. */
@@ -28,6 +34,9 @@ export const CONNECTION_REFUSALS = {
   origin: "origin not allowed",
   tooMany: "too many connections from your address",
 } as const;
+
+/** Why a first op on an empty board is refused (`rate_limited`). */
+export const NEW_BOARD_REFUSAL = "too many new boards from your address; wait a while, or draw on a board you already have";
 
 /** A client address with open connections; shared by them (one string per address, not per socket). */
 interface AddressEntry {
@@ -67,6 +76,7 @@ export class NodeGuards {
       if (!entry) return;
       this.conns.delete(id);
       if (--entry.open <= 0) this.open.delete(entry.address);
+      this.opts.cluster?.closeConnection(entry.address, Math.max(0, entry.open));
     };
     const hooked = onEngineConnectionClosed(io.engine, closed, { log: this.log });
     io.engine.on("connection", (conn: EngineConnection) => {
@@ -74,6 +84,7 @@ export class NodeGuards {
       let entry = this.open.get(address);
       if (!entry) this.open.set(address, (entry = { address, open: 0 }));
       entry.open++;
+      this.opts.cluster?.syncCount(address, entry.open);
       this.conns.set(conn.id, entry);
       if (!hooked) conn.once("close", () => closed(conn.id));
     });
@@ -81,7 +92,7 @@ export class NodeGuards {
   }
 
   /** Admission.refuseConnection: why a new connection is refused, or null. */
-  readonly refuseConnection = (req: IncomingMessage): string | null => {
+  readonly refuseConnection = (req: IncomingMessage): string | null | Promise<string | null> => {
     const origin = req.headers.origin;
     if (origin !== undefined && !this.originAllowed(origin, req)) {
       this.warnOnce(`origin:${origin}`, { origin, host: req.headers.host }, "refused a connection from another origin; list it in CORS_ORIGINS if it is yours");
@@ -94,14 +105,26 @@ export class NodeGuards {
         this.log.info({ address, max }, "connection refused: too many from one address");
         return CONNECTION_REFUSALS.tooMany;
       }
+      const cluster = this.opts.cluster;
+      if (cluster) {
+        return cluster.openConnection(address).then((ok) => {
+          if (ok) return null;
+          this.log.info({ address, max }, "connection refused: too many from one address across the cluster");
+          return CONNECTION_REFUSALS.tooMany;
+        });
+      }
     }
     return null;
   };
 
+  /** SessionDeps.admitNewBoard: whether the socket's address may create one more board. */
+  readonly admitNewBoard = (socket: MeshSocket): Promise<boolean> => take(this.opts.newBoards ?? null, this.socketAddress(socket)).catch(() => true);
+
   /** SessionDeps.admit: refuses events past the rate limits; cuts off a flooding socket. */
   readonly admit = (socket: MeshSocket, event: string): ErrorCode | null => {
-    const verdict = this.limiter.check(socket, this.socketAddress(socket), event);
-    if (verdict === "ok") return null;
+    const address = this.socketAddress(socket);
+    const verdict = this.limiter.check(socket, address, event);
+    if (verdict === "ok") return this.opts.cluster?.blocked(address, rateClassOf(event)) ? "rate_limited" : null;
     if (verdict === "flood") {
       this.log.warn({ socket: socket.id, board: socket.data.boardId, address: this.socketAddress(socket) }, "flooding socket disconnected");
       socket.emit("error", { code: "rate_limited", message: "far too many events: disconnected" });
@@ -127,6 +150,7 @@ export class NodeGuards {
   }
 
   close(): void {
+    this.opts.cluster?.close();
     this.limiter.close();
     this.slowClients.close();
   }

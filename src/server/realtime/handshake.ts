@@ -12,7 +12,7 @@ export interface Admission {
   /** Decides read-only access from the handshake (access control hooks in here). */
   readOnly(boardId: string, token: string | undefined): boolean | "forbidden";
   /** Why a new connection is refused (origin, too many from one address), or null. */
-  refuseConnection?(req: IncomingMessage): string | null;
+  refuseConnection?(req: IncomingMessage): string | null | Promise<string | null>;
   /** The identity the server vouches for on this connection (its initial request), or null; absent: the claimed clientId is used. */
   identify?(req: IncomingMessage): string | null;
 }
@@ -26,8 +26,10 @@ export function allowRequest(admission: Admission) {
   return (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void): void => {
     if (!admission.accepting()) return callback("this node is not serving; retry", false);
     const refusal = admission.refuseConnection?.(req);
-    if (refusal) callback(refusal, false);
-    else callback(null, true);
+    const decide = (r: string | null | undefined) => (r ? callback(r, false) : callback(null, true));
+    // A cluster-wide count (Redis) answers later; a refusal that fails is not a refusal.
+    if (refusal instanceof Promise) refusal.then(decide, () => decide(null));
+    else decide(refusal);
   };
 }
 

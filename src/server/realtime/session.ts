@@ -28,6 +28,8 @@ import {
 import { cleanDisplayName } from "../../shared/display-name.js";
 import type { BoardService } from "../board/board-service.js";
 import { turn } from "../board/work-slices.js";
+import { snapshotPages } from "../board/snapshot-pages.js";
+import { NEW_BOARD_REFUSAL } from "./guards.js";
 import type { Logger } from "../observability/logger.js";
 import { ThrottledLog } from "../observability/throttled-log.js";
 import type { NodeMetrics } from "../observability/metrics.js";
@@ -48,6 +50,8 @@ export interface SessionDeps {
   metrics?: NodeMetrics;
   /** Per-event admission (rate limits), unknown events included; returns an error code to refuse. */
   admit?: (socket: MeshSocket, event: string) => ErrorCode | null;
+  /** Whether the socket's address may create another board (asked before the first op on an empty board). */
+  admitNewBoard?: (socket: MeshSocket) => Promise<boolean>;
   /** Resolves when the socket can take more (catch-up pages wait for a slow reader). */
   drained?: (socket: MeshSocket) => Promise<void>;
   /** Counts an acknowledgement of `bytes` against the socket's buffer limits before it is written; false: the socket was cut off instead. */
@@ -97,6 +101,25 @@ export function createSessions(deps: SessionDeps): SessionStarter {
   const { boards, presence, nodeId, log, metrics } = deps;
   /** When a rate-limited socket last heard about it (only sockets that were limited are here). */
   const lastRateNotice = new WeakMap<MeshSocket, number>();
+  /**
+   * Sessions that joined an empty board and have not stored an op yet: their first
+   * op creates the board. One new-board token per session, asked once however many
+   * ops are in flight (the decision is shared until refused).
+   */
+  const creating = new WeakMap<MeshSocket, Promise<boolean> | null>();
+  const mayCreate = (socket: MeshSocket): Promise<boolean> | boolean => {
+    if (!deps.admitNewBoard || !creating.has(socket)) return true;
+    let decision = creating.get(socket);
+    if (!decision) {
+      const asked = deps.admitNewBoard(socket);
+      decision = asked;
+      creating.set(socket, decision);
+      void asked.then((ok) => {
+        if (!ok && creating.get(socket) === asked) creating.set(socket, null);
+      });
+    }
+    return decision;
+  };
   /** Joins whose registry write is in flight (socket.data.presence is "joining"); they never reject. */
   const joins = new Map<MeshSocket, Promise<void>>();
   /** Store failures repeat for every session and op while they last: one line per interval, with a count. */
@@ -150,8 +173,10 @@ export function createSessions(deps: SessionDeps): SessionStarter {
       const started = performance.now();
       metrics?.opReceived(op.type);
       if (socket.data.readOnly) return fail(socket, { code: "read_only", message: "this link is read-only", event: "op" }, ack);
+      if (!(await mayCreate(socket))) return fail(socket, { code: "rate_limited", message: NEW_BOARD_REFUSAL, event: "op" }, ack);
       const result = await boards.submit(socket.data.boardId, op, socket.data.clientId);
       if (!result.ok) metrics?.opRejected(result.error.code);
+      else creating.delete(socket);
       metrics?.opAcknowledged(started);
       ack(result);
     },
@@ -303,8 +328,9 @@ export function createSessions(deps: SessionDeps): SessionStarter {
         return [];
       });
       socket.emit("presence", peers.some((p) => p.sessionId === sessionId) ? peers : [...peers, peer(socket)]);
-      const head = await boards.head(boardId);
-      const from = await boards.catchUpFrom(boardId, head, socket.data.lastSeq, socket.data.lastOpId);
+      boards.touch(boardId);
+      const { head, from, snapshot } = await boards.catchUp(boardId, socket.data.lastSeq, socket.data.lastOpId);
+      if (head === 0) creating.set(socket, null);
       if (readOnlyReason) readOnlyForNow.add(socket);
       socket.emit("welcome", {
         protocol: PROTOCOL_VERSION,
@@ -313,20 +339,32 @@ export function createSessions(deps: SessionDeps): SessionStarter {
         sessionId,
         head,
         from,
+        snapshot: snapshot?.seq ?? 0,
         readOnly: socket.data.readOnly || readOnlyReason !== undefined,
         ...(readOnlyReason ? { readOnlyReason } : {}),
         self: { clientId: socket.data.clientId },
         limits: LIMITS,
         ink: deps.ink,
       });
-      // Catch-up: everything after what the client already has, page by page. Each
-      // page is bounded in bytes below the slow-client guard's margin and written
-      // only once the socket has drained, so however large the board, the joiner is
-      // never cut off for it; between pages the event loop turns.
+      // A compacted board starts with its snapshot, in pages.
       let since = from;
+      if (snapshot) {
+        for (const page of snapshotPages(snapshot)) {
+          await deps.drained?.(socket);
+          if (!socket.connected) return;
+          socket.emit("snapshot", page);
+        }
+        since = snapshot.seq;
+      }
+      // Catch-up: everything after what the client already has (or after the snapshot),
+      // page by page. Each page is bounded in bytes below the slow-client guard's margin
+      // and written only once the socket has drained, so however large the board, the
+      // joiner is never cut off for it; between pages the event loop turns.
       while (since < head && socket.connected) {
         await deps.drained?.(socket);
         const page = await boards.read(boardId, since);
+        // Compacted under this catch-up: a new session gets the new snapshot.
+        if (page.snapshot) return socket.conn.close();
         if (page.ops.length === 0) break;
         await deps.drained?.(socket);
         // Encoding a page is a slice of its own: it waits its turn with the node's other heavy work.

@@ -19,6 +19,8 @@ import type {
   PeerDraft,
   ProtocolError,
   SequencedOp,
+  SnapshotItem,
+  SnapshotPage,
   SyncResult,
   Welcome,
 } from "../protocol.js";
@@ -48,6 +50,8 @@ export type SessionEvents = {
   welcome: Welcome;
   /** The server does not have the history this client applied: the board is reloaded from `from`. */
   rollback: { from: number; serverHead: number; clientHead: number };
+  /** The board was replaced by a compacted board's snapshot (its items at `seq`). */
+  snapshot: { seq: number; items: number };
   /** Sequenced ops as they came (live batches and catch-up pages), before ordering. */
   received: SequencedOp[];
   /** Ops applied to the confirmed board, in seq order. */
@@ -137,6 +141,8 @@ export class BoardSession extends Emitter<SessionEvents> {
   );
   private welcomed: Welcome | null = null;
   private syncing = false;
+  /** Pages of a snapshot being received. */
+  private snapshotIn: { seq: number; items: SnapshotItem[] } | null = null;
   private failedAttempts = 0;
   private currentStatus: ConnectionStatus = "connecting";
   private name: string;
@@ -284,6 +290,7 @@ export class BoardSession extends Emitter<SessionEvents> {
       this.emit("received", batch);
       if (this.following) this.sequencer.receive(batch);
     });
+    w.on("snapshot", (page) => this.onSnapshotPage(page));
     // Batches may hold this session's own drafts (a busy board) and cursor: shown already.
     w.on("draft", (d) => this.emit("drafts", d.sessionId === this.sessionId ? [] : [d]));
     w.on("drafts", (batch) => this.emit("drafts", batch.filter((d) => d.sessionId !== this.sessionId)));
@@ -340,6 +347,20 @@ export class BoardSession extends Emitter<SessionEvents> {
     if (this.opts.inkClock !== false) this.clock.start();
   }
 
+  /** Collects a snapshot's pages; the last one replaces the board (protocol.md, "Compaction"). */
+  private onSnapshotPage(page: SnapshotPage): void {
+    let collected = this.snapshotIn;
+    if (collected?.seq !== page.seq) collected = this.snapshotIn = { seq: page.seq, items: [] };
+    collected.items.push(...page.items);
+    if (!page.last) return;
+    const { items } = collected;
+    this.snapshotIn = null;
+    if (!this.following) return;
+    this.sequencer.load(page.seq, page.opId, items);
+    this.emit("snapshot", { seq: page.seq, items: items.length });
+    this.emit("boardChanged");
+  }
+
   private transport(): OpTransport {
     const wire = this.wire!;
     const timeout = this.opts.ackTimeoutMs ?? OP_ACK_TIMEOUT_MS;
@@ -360,6 +381,8 @@ export class BoardSession extends Emitter<SessionEvents> {
         return;
       }
       const page: SyncResult = res;
+      // The ops asked for were folded into a snapshot: a new session's catch-up brings it.
+      if (page.snapshot !== undefined) return wire.reconnect?.();
       this.emit("received", page.ops);
       this.sequencer.receive(page.ops);
       this.sequencer.expect(page.head);

@@ -6,7 +6,7 @@
  * short of a seq known to exist for GAP_TIMEOUT_MS, the owner is asked to `sync`.
  */
 import { BoardModel } from "../board-model.js";
-import type { SequencedOp } from "../protocol.js";
+import type { SequencedOp, SnapshotItem } from "../protocol.js";
 
 const GAP_TIMEOUT_MS = 1_000;
 
@@ -52,6 +52,20 @@ export class OpSequencer {
   /** The board is known to reach at least `head` (welcome, sync result). */
   expect(head: number): void {
     this.known = Math.max(this.known, head);
+    this.checkGap();
+  }
+
+  /**
+   * A compacted board's snapshot (protocol 3): the board becomes its items at
+   * `seq`; buffered ops after it then apply.
+   */
+  load(seq: number, opId: string, items: readonly SnapshotItem[]): void {
+    this.model = new BoardModel();
+    this.model.load(seq, opId, items);
+    const applied: SequencedOp[] = [];
+    this.drainBuffer(applied);
+    this.known = Math.max(this.known, this.model.head);
+    if (applied.length) this.listener.applied(applied);
     this.checkGap();
   }
 

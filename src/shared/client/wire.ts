@@ -33,6 +33,8 @@ export interface BoardWire {
   send<E extends SendEvent>(event: E, payload: Payload<E>, volatile?: boolean): void;
   /** `done` gets the ack, or an error when none came within `timeoutMs`. */
   call<E extends CallEvent>(event: E, payload: Payload<E>, timeoutMs: number, done: (err: Error | null, ack?: AckOf<E>) => void): void;
+  /** Starts a new session on a new connection (a compacted board's snapshot comes with its catch-up). */
+  reconnect?(): void;
   close(): void;
 }
 
@@ -93,6 +95,9 @@ export function wrapSocket(socket: BoardSocket): BoardWire {
         payload,
         (err, ack) => done(err, ack as never),
       );
+    },
+    reconnect() {
+      socket.disconnect().connect();
     },
     close() {
       socket.disconnect();
