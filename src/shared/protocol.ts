@@ -14,6 +14,7 @@ import { z } from "zod";
 import { BOARD_ID_PATTERN } from "./constants.js";
 import type { InkClock } from "./ink-clock.js";
 import { LIMITS, PROTOCOL_VERSION, SHAPE_KINDS, type ErrorCode } from "./protocol-constants.js";
+import { buildPreviewSchema } from "./preview.js";
 
 export type { InkClock } from "./ink-clock.js";
 
@@ -234,6 +235,13 @@ export interface PeerDraft extends Draft {
   sessionId: string;
 }
 
+// --- Live previews (src/shared/preview.ts): shapes, moves, texts, selections in progress.
+export { PREVIEW_KINDS, previewSlot, type PreviewKind } from "./preview.js";
+export const previewSchema = buildPreviewSchema(shapeSchema, textSchema);
+export type Preview = z.infer<typeof previewSchema>;
+export type PeerPreview = Preview & { sessionId: string };
+// --- end of live previews
+
 export const cursorSchema = z.object({ x: coordinate, y: coordinate }).nullable();
 export type Cursor = z.infer<typeof cursorSchema>;
 export interface PeerCursor {
@@ -296,6 +304,8 @@ export interface ServerToClientEvents {
   drafts: (batch: PeerDraft[]) => void;
   /** A board's cursor moves of one ink-clock tick: each mover's latest position (null: left the canvas). */
   cursors: (batch: PeerCursor[]) => void;
+  /** A board's live previews of one ink-clock tick (each author's latest per kind; the sender's own included). */
+  previews: (batch: PeerPreview[]) => void;
   /**
    * The board's whole peer list (every node), sent once to a joining session only,
    * before its `welcome`. Later changes come as `presenceDelta`.
@@ -312,6 +322,7 @@ export interface ClientToServerEvents {
   op: (op: BoardOp, ack: (a: OpAck) => void) => void;
   sync: (req: { since: number }, ack: (r: SyncResult | { error: ProtocolError }) => void) => void;
   draft: (d: Draft) => void;
+  preview: (p: Preview) => void;
   cursor: (c: Cursor) => void;
   profile: (p: { name: string }) => void;
   clock: (req: Record<string, never>, ack: (r: ClockReading) => void) => void;
@@ -322,6 +333,7 @@ export const clientEventSchemas = {
   op: boardOpSchema,
   sync: syncRequestSchema,
   draft: draftSchema,
+  preview: previewSchema,
   cursor: cursorSchema,
   profile: profileSchema,
   clock: clockRequestSchema,

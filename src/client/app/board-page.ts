@@ -14,6 +14,8 @@ import { browserStorage } from "../browser/local-storage.js";
 import { CanvasLayer } from "../canvas/canvas-layer.js";
 import { FrameLoop } from "../canvas/frame-loop.js";
 import { PeerDrafts } from "../canvas/peer-drafts.js";
+import { drawPeerPreviews } from "../canvas/peer-previews.js";
+import { PreviewState } from "../../shared/client/preview-state.js";
 import { SceneRenderer } from "../canvas/scene-renderer.js";
 import { Viewport, ZOOM_STEP } from "../canvas/viewport.js";
 import { cleanName, saveName } from "../identity.js";
@@ -62,6 +64,7 @@ export class BoardPage {
   private readonly notice = new NoticeBanner(document.body);
   private readonly badge = new ConnectionBadge(byId("connection"), byId("connection-text"));
   private readonly peerDrafts = new PeerDrafts();
+  private readonly peerPreviews = new PreviewState();
   private readonly style = new DrawingStyle();
   private readonly modifiers: Modifiers = { shift: false };
   private readonly session: BoardSession;
@@ -124,6 +127,7 @@ export class BoardPage {
       viewport: this.viewport,
       modifiers: this.modifiers,
       sendDraft: (d) => this.session.sendDraft(d),
+      sendPreview: (p) => this.session.sendPreview(p),
       requestFrame: () => this.frames.request(),
       hideItems: (ids) => {
         this.hiddenItems = ids && ids.size ? new Set(ids) : null;
@@ -153,6 +157,11 @@ export class BoardPage {
       this.inkLayer.clear();
       const ctx = this.inkLayer.enterBoardSpace(this.viewport);
       this.peerDrafts.draw(ctx);
+      drawPeerPreviews(ctx, this.peerPreviews, {
+        item: (id) => this.displayed.item(id),
+        colorOf: (sessionId) => this.presence.peer(sessionId)?.color ?? "#888888",
+        zoom: () => this.viewport.zoom,
+      });
       tool.drawLive?.(ctx);
     });
     this.cursorOut = new CursorBroadcast((c) => this.session.sendCursor(c));
@@ -210,7 +219,11 @@ export class BoardPage {
     });
     s.on("applied", (ops) => {
       let dropped = false;
-      for (const o of ops) if (o.op.type === "add") dropped = this.peerDrafts.dropItem(o.op.item.id) || dropped;
+      for (const o of ops) {
+        if (o.op.type !== "add") continue;
+        dropped = this.peerDrafts.dropItem(o.op.item.id) || dropped;
+        dropped = this.peerPreviews.dropItem(o.op.item.id) || dropped;
+      }
       if (dropped) this.frames.request();
     });
     s.on("status", (st) => this.badge.setStatus(st));
@@ -230,7 +243,9 @@ export class BoardPage {
     s.on("presence", (peers) => {
       this.presence.setPeers(peers);
       this.cursors.retain(peers);
-      if (this.peerDrafts.retainSessions(new Set(peers.map((p) => p.sessionId)))) this.frames.request();
+      const here = new Set(peers.map((p) => p.sessionId));
+      const draftsGone = this.peerDrafts.retainSessions(here);
+      if (this.peerPreviews.retainSessions(here) || draftsGone) this.frames.request();
     });
     s.on("drafts", (batch) => {
       let shown = false;
@@ -240,6 +255,11 @@ export class BoardPage {
         shown = true;
       }
       if (shown) this.frames.request();
+    });
+    s.on("previews", (batch) => {
+      let changed = false;
+      for (const p of batch) changed = this.peerPreviews.accept(p) || changed;
+      if (changed) this.frames.request();
     });
     s.on("cursors", (batch) => {
       for (const c of batch) this.cursors.move(c.sessionId, c.cursor);
@@ -302,6 +322,7 @@ export class BoardPage {
       items: () => displayed.items().map((i) => structuredClone(i)),
       tool: () => this.modes.tool.id,
       readOnly: () => this.editor.readOnly,
+      previews: () => [...this.peerPreviews.entries()].map(({ sessionId, preview }) => ({ sessionId, ...structuredClone(preview) })),
     });
   }
 

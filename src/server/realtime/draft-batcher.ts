@@ -13,7 +13,7 @@
  */
 import { continuesDraft } from "../../shared/draft-merge.js";
 import { nextTick } from "../../shared/ink-clock.js";
-import type { PeerDraft } from "../../shared/protocol.js";
+import { previewSlot, type PeerDraft, type PeerPreview } from "../../shared/protocol.js";
 import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type BoardFanout, type MeshSocket } from "./types.js";
 import { FlushTimer, type TimerHooks } from "./flush-timer.js";
@@ -38,6 +38,11 @@ export interface DraftFlush<S> {
   drafts: PeerDraft[];
   /** Local sockets whose drafts are in the batch, by session id: they must not get their own back. */
   senders: ReadonlyMap<string, S>;
+  /**
+   * Live previews of the tick (shapes, moves, texts, selections): each author's
+   * latest per kind, a later one replacing an earlier. Optional: a flush of ink only.
+   */
+  previews?: PeerPreview[];
 }
 
 export interface DraftBatcherOptions<S> extends TimerHooks {
@@ -57,6 +62,8 @@ interface Pending<S> {
   senders: Map<string, S>;
   /** Per session, the index of its last draft in `drafts`. */
   last: Map<string, number>;
+  /** By `sessionId:kind`: the latest preview replaces the one before (Map keeps first-arrival order). */
+  previews: Map<string, PeerPreview>;
 }
 
 /**
@@ -101,12 +108,7 @@ export class DraftBatcher<S> {
       this.options.deliver({ boardId, drafts: [draft], senders: new Map([[draft.sessionId, sender]]) });
       return;
     }
-    let pending = this.boards.get(boardId);
-    if (!pending) {
-      pending = { drafts: [], senders: new Map(), last: new Map() };
-      this.boards.set(boardId, pending);
-      this.timer.arm(() => this.delay(), () => this.flushAll());
-    }
+    const pending = this.pendingFor(boardId);
     pending.senders.set(draft.sessionId, sender);
     const index = pending.last.get(draft.sessionId);
     const previous = index === undefined ? undefined : pending.drafts[index];
@@ -120,6 +122,33 @@ export class DraftBatcher<S> {
     }
     pending.last.set(draft.sessionId, pending.drafts.push(draft) - 1);
     this.flushIfComplete(boardId, pending);
+  }
+
+  /**
+   * A live preview: leaves with the board's next flush, replacing what the same
+   * author sent of the same kind since the last one. Previews do not make their
+   * author an expected drawer (a flush never waits for them).
+   */
+  preview(boardId: string, preview: PeerPreview): void {
+    if (this.options.flushMs <= 0) {
+      this.options.deliver({ boardId, drafts: [], senders: new Map(), previews: [preview] });
+      return;
+    }
+    const pending = this.pendingFor(boardId);
+    const key = `${preview.sessionId}:${previewSlot(preview)}`;
+    // Delete first: the replacement takes its place at the end, in arrival order.
+    pending.previews.delete(key);
+    pending.previews.set(key, preview);
+  }
+
+  private pendingFor(boardId: string): Pending<S> {
+    let pending = this.boards.get(boardId);
+    if (!pending) {
+      pending = { drafts: [], senders: new Map(), last: new Map(), previews: new Map() };
+      this.boards.set(boardId, pending);
+      this.timer.arm(() => this.delay(), () => this.flushAll());
+    }
+    return pending;
   }
 
   /**
@@ -140,9 +169,9 @@ export class DraftBatcher<S> {
     this.deliver(boardId, pending, tick);
   }
 
-  private deliver(boardId: string, { drafts, senders }: Pending<S>, tick: number): void {
+  private deliver(boardId: string, { drafts, senders, previews }: Pending<S>, tick: number): void {
     if (this.options.phaseMs !== undefined) this.expected.set(boardId, { senders: new Set(senders.keys()), tick });
-    this.options.deliver({ boardId, drafts, senders });
+    this.options.deliver({ boardId, drafts, senders, ...(previews.size > 0 ? { previews: [...previews.values()] } : {}) });
   }
 
   private now(): number {
@@ -186,8 +215,11 @@ export const SENDERS_APART = 4;
  * side when no other node has members): serialised once per emit, and once per
  * node it crosses.
  */
-export function deliverDrafts(fanout: BoardFanout, { boardId, drafts, senders }: DraftFlush<MeshSocket>, delivery: DraftDelivery = "per-draft"): void {
+export function deliverDrafts(fanout: BoardFanout, { boardId, drafts, senders, previews }: DraftFlush<MeshSocket>, delivery: DraftDelivery = "per-draft"): void {
   const room = boardRoom(boardId);
+  // Previews go to the whole board as one message (one encoding); authors skip their own.
+  if (previews && previews.length > 0) fanout.to(room).except(CONGESTED_ROOM).emit("previews", previews);
+  if (drafts.length === 0) return;
   if (delivery === "per-draft" || drafts.length === 1) {
     for (const d of drafts) {
       const sender = senders.get(d.sessionId);
