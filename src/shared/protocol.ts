@@ -69,6 +69,11 @@ export const strokeSchema = z.object({
 });
 export type Stroke = z.infer<typeof strokeSchema>;
 
+/** How a rectangle or an ellipse is filled, in its own colour (lines and arrows ignore it); absent: none. */
+export const FILLS = ["none", "solid", "translucent"] as const;
+export type Fill = (typeof FILLS)[number];
+export const fillSchema = z.enum(FILLS);
+
 /** A straight line, an arrow (pointing at x2,y2), a rectangle or an ellipse (in the box x1,y1–x2,y2). */
 export const shapeSchema = z.object({
   kind: z.literal("shape"),
@@ -80,6 +85,7 @@ export const shapeSchema = z.object({
   y1: coordinate,
   x2: coordinate,
   y2: coordinate,
+  fill: fillSchema.optional(),
 });
 export type Shape = z.infer<typeof shapeSchema>;
 
@@ -135,6 +141,18 @@ export const moveOpSchema = z.object({
 /** Replaces a text item's text; the inverse is the edit back to the previous text. */
 export const editOpSchema = z.object({ type: z.literal("edit"), opId: idSchema, itemId: idSchema, text: textContentSchema });
 
+// --- Restyling (issue 13): one op changes the style of many items, so a selection restyles as one undo step.
+/** An item's new style: only the fields given change, and only where the kind has them. */
+export const styleChangeSchema = z.object({ itemId: idSchema, color: colorSchema.optional(), width: widthSchema.optional(), fill: fillSchema.optional() });
+export type StyleChange = z.infer<typeof styleChangeSchema>;
+/** Restyles items (colour: any kind; width: strokes and shapes; fill: rectangles and ellipses); the inverse is the style op with the old values. */
+export const styleOpSchema = z.object({
+  type: z.literal("style"),
+  opId: idSchema,
+  changes: z.array(styleChangeSchema).min(1).max(LIMITS.maxTargetsPerOp),
+});
+// --- end of restyling
+
 export const boardOpSchema = z.discriminatedUnion("type", [
   addOpSchema,
   removeOpSchema,
@@ -142,6 +160,7 @@ export const boardOpSchema = z.discriminatedUnion("type", [
   clearOpSchema,
   moveOpSchema,
   editOpSchema,
+  styleOpSchema,
 ]);
 export type BoardOp = z.infer<typeof boardOpSchema>;
 export type OpType = BoardOp["type"];

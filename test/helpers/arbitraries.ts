@@ -56,6 +56,14 @@ export const opArb: fc.Arbitrary<BoardOp> = fc.oneof(
   fc.record({ type: fc.constant("clear" as const), opId: idArb }),
   fc.record({ type: fc.constant("move" as const), opId: idArb, itemIds: targetsArb, dx: offsetArb, dy: offsetArb }),
   fc.record({ type: fc.constant("edit" as const), opId: idArb, itemId: idArb, text: textArb }),
+  fc.record({
+    type: fc.constant("style" as const),
+    opId: idArb,
+    changes: fc.array(
+      fc.record({ itemId: idArb, color: colorArb, width: widthArb, fill: fc.constantFrom("none" as const, "solid" as const, "translucent" as const) }, { requiredKeys: ["itemId"] }),
+      { minLength: 1, maxLength: 10 },
+    ),
+  }),
 ) as fc.Arbitrary<BoardOp>;
 
 export const draftArb: fc.Arbitrary<Draft> = fc.record(

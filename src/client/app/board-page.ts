@@ -38,6 +38,7 @@ import { TextField } from "../ui/text-field.js";
 import { NoticeBanner } from "../ui/notice-banner.js";
 import { Toasts } from "../ui/toasts.js";
 import { Toolbar } from "../ui/toolbar.js";
+import { FillPicker } from "../ui/fill-picker.js";
 import { installZoomControls } from "../ui/zoom-controls.js";
 import { EmptyBoardHint } from "../ui/empty-board-hint.js";
 import { installShortcutSheet } from "../ui/shortcut-sheet.js";
@@ -178,12 +179,14 @@ export class BoardPage {
     });
     this.toolbar = new Toolbar(byId("toolbar-root"), this.style, {
       selectTool: (id) => this.modes.choose(id),
+      stylesSelection: () => this.modes.stylesSelection(),
       undo: () => this.undo(),
       redo: () => this.redo(),
       exportPng: () => void this.exporter.png(),
       exportSvg: () => this.exporter.svg(),
       clear: () => void this.clearBoard(),
     });
+    new FillPicker(byId("widths"), this.style);
     new ShareMenu(
       { button: byId<HTMLButtonElement>("share"), menu: byId("share-menu"), options: byId("share-options") },
       { boardId: who.boardId, token: who.token, plainUrl: boardUrl(who.boardId), notify: (message, kind) => this.toasts.show(message, kind) },
@@ -193,6 +196,7 @@ export class BoardPage {
   /** Wires every part to the session's events, then starts the session, the input and the timers. */
   start(): void {
     this.wireSession();
+    this.restyleOnPick();
     this.installKeys();
     installWheelNavigation(this.inkLayer.canvas, this.viewport);
     installZoomControls(this.viewport, { zoomBy: (f) => this.zoomBy(f), reset: () => this.viewport.reset(), fit: () => this.fitToContent() }, ZOOM_STEP);
@@ -266,6 +270,22 @@ export class BoardPage {
     });
     s.on("adopted", (ops) => this.toasts.show(`Recovered ${ops.length} unsent change${ops.length === 1 ? "" : "s"} from a closed tab.`, "info"));
     s.on("problem", ({ message, kind }) => this.toasts.show(message, kind));
+  }
+
+  /** A colour, width or fill picked while the select tool holds a selection restyles it (only what was picked). */
+  private restyleOnPick(): void {
+    const style = this.style;
+    let last = { color: style.color, width: style.width, fill: style.fill };
+    style.onChange(() => {
+      const now = { color: style.color, width: style.width, fill: style.fill };
+      const change = {
+        ...(now.color !== last.color ? { color: now.color } : {}),
+        ...(now.width !== last.width ? { width: now.width } : {}),
+        ...(now.fill !== last.fill ? { fill: now.fill } : {}),
+      };
+      last = now;
+      if (Object.keys(change).length > 0 && this.modes.stylesSelection()) this.modes.select.restyleSelection(change);
+    });
   }
 
   private installKeys(): void {

@@ -4,7 +4,8 @@
  * duplicates it; double-click a text to edit it. A move is one `move` op, a
  * duplicate one `add` per copy: both sync like any edit and undo as one step.
  */
-import { LIMITS, type Item } from "../../shared/protocol.js";
+import { LIMITS, type Item, type StyleChange } from "../../shared/protocol.js";
+import { restyleDelta } from "../../shared/item-style.js";
 import { translateItem } from "../../shared/item-layout.js";
 import { itemBounds, itemsInside, topmostHit, unionBounds } from "../board/item-geometry.js";
 import { paintItem } from "../canvas/item-painters.js";
@@ -142,6 +143,24 @@ export class SelectTool implements Tool {
     g.remove(ids);
     g.end();
     this.select([]);
+  }
+
+  /** Gives the whole selection a colour, width or fill (one op, one undo step); false with nothing selected. */
+  restyleSelection(change: Omit<StyleChange, "itemId">): boolean {
+    const items = this.selection();
+    if (items.length === 0) return false;
+    const after: StyleChange[] = [];
+    const before: StyleChange[] = [];
+    for (const item of items) {
+      const d = restyleDelta(item, change);
+      if (!d) continue;
+      after.push(d.after);
+      before.push(d.before);
+    }
+    const g = this.host.editor.gesture();
+    g.restyle(after, before);
+    g.end();
+    return true;
   }
 
   /** Adds copies of the selection, a little down and right, and selects them (one undo step). */

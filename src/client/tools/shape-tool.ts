@@ -79,7 +79,8 @@ export class ShapeTool implements Tool {
     const from = this.from;
     let to = this.to;
     if (this.host.modifiers.shift) to = this.id === "line" || this.id === "arrow" ? snapAngle(from, to) : squareCorner(from, to);
-    const { color, width } = this.host.style;
+    const { color, width, fill } = this.host.style;
+    const filled = fill !== "none" && (this.id === "rect" || this.id === "ellipse");
     return {
       kind: "shape",
       id: this.itemId,
@@ -90,6 +91,7 @@ export class ShapeTool implements Tool {
       y1: quantize(from.y),
       x2: quantize(to.x),
       y2: quantize(to.y),
+      ...(filled ? { fill } : {}),
     };
   }
 }
