@@ -54,6 +54,13 @@ async function bothAre(pages: Page[], what: string, test: (s: Shape) => boolean)
   }
 }
 
+/** Presses a toolbar button, through the "More tools" menu when the toolbar has no room for it. */
+async function press(page: Page, name: string | RegExp): Promise<void> {
+  const button = page.getByRole("button", { name, exact: typeof name === "string" });
+  if (!(await button.isVisible())) await page.getByRole("button", { name: "More tools" }).click();
+  await button.click();
+}
+
 async function svgOf(board: string): Promise<string> {
   return (await fetch(`${server.url}/b/${board}.svg`)).text();
 }
@@ -76,10 +83,10 @@ describe("restyling a selection", () => {
     // Select both with a box, then pick red and the widest width from the toolbar.
     await alice.keyboard.press("v");
     await drag(alice, [150, 150], [620, 380]);
-    await alice.getByRole("button", { name: "Red", exact: true }).click();
+    await press(alice, "Red");
     await bothAre([alice, bob], "both red on both screens", (s) => s.color === RED);
     expect(await hook(alice, "tool")).toBe("select");
-    await alice.getByRole("button", { name: /^Marker/ }).click();
+    await press(alice, /^Marker/);
     await bothAre([alice, bob], "both widest on both screens", (s) => s.color === RED && s.width === WIDEST);
     expect(await hook(alice, "tool")).toBe("select");
     await waitFor(async () => (await svgOf(board)).match(new RegExp(`stroke="${RED}" stroke-width="${WIDEST}"`, "g"))?.length === 2, { what: "the SVG has both red and widest" });
@@ -95,7 +102,7 @@ describe("restyling a selection", () => {
     // Select the first rectangle by its outline and fill it.
     await alice.mouse.click(1, 690); // nothing there: clears the selection
     await alice.mouse.click(200, 250);
-    await alice.getByRole("button", { name: "Solid fill" }).click();
+    await press(alice, "Solid fill");
     await waitFor(async () => (await shapes(bob)).filter((s) => s.fill === "solid").length === 1, { what: "bob has one solid rectangle" });
     await waitFor(async () => (await svgOf(board)).includes(`fill="${(await shapes(alice))[0].color}"`), { what: "the SVG fills it" });
     // Inside the filled one (not on its outline) is now the rectangle.

@@ -177,6 +177,7 @@ export class BoardPage {
       notify: (m) => this.toasts.show(m, "info"),
       progress: (m) => this.toasts.progress(m),
     });
+    new FillPicker(byId("widths"), this.style);
     this.toolbar = new Toolbar(byId("toolbar-root"), this.style, {
       selectTool: (id) => this.modes.choose(id),
       stylesSelection: () => this.modes.stylesSelection(),
@@ -186,7 +187,6 @@ export class BoardPage {
       exportSvg: () => this.exporter.svg(),
       clear: () => void this.clearBoard(),
     });
-    new FillPicker(byId("widths"), this.style);
     new ShareMenu(
       { button: byId<HTMLButtonElement>("share"), menu: byId("share-menu"), options: byId("share-options") },
       { boardId: who.boardId, token: who.token, plainUrl: boardUrl(who.boardId), notify: (message, kind) => this.toasts.show(message, kind) },

@@ -1,19 +1,20 @@
 /**
- * The fill choice for rectangles and ellipses (none / translucent / solid): a
- * small group of buttons placed after the width buttons. Picking one sets the
- * drawing style (new shapes) and, with a selection, restyles it (board-page).
+ * The fill choice for rectangles and ellipses (none / translucent / solid):
+ * three buttons in the width group (so the toolbar's "More tools" overflow moves
+ * them with it; build this before the Toolbar lays itself out). Picking one sets
+ * the drawing style (new shapes) and, with a selection, restyles it (board-page).
  */
 import { FILL_CHOICES, type DrawingStyle } from "../tools/drawing-style.js";
 
 export class FillPicker {
   private readonly buttons: HTMLButtonElement[] = [];
 
-  constructor(after: HTMLElement, private readonly style: DrawingStyle) {
-    const group = document.createElement("div");
-    group.className = "group edit-only";
+  constructor(widthGroup: HTMLElement, private readonly style: DrawingStyle) {
+    const group = document.createElement("span");
     group.id = "fills";
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", "Fill");
+    group.style.display = "contents";
     for (const choice of FILL_CHOICES) {
       const b = document.createElement("button");
       b.type = "button";
@@ -38,7 +39,7 @@ export class FillPicker {
       group.append(b);
       this.buttons.push(b);
     }
-    after.after(group);
+    widthGroup.append(group);
     style.onChange(() => this.render());
     this.render();
   }
