@@ -113,4 +113,13 @@ describe("restyling a selection", () => {
     await alice.mouse.up();
     await waitFor(async () => (await shapes(bob)).some((s) => s.fill === "solid" && s.x1 === 230), { what: "the filled rectangle moved by a drag from inside" });
   });
+
+  it("arrow keys nudge the selection 1 px, Shift+arrow 10 px, each one undo step", async () => {
+    const before = (await shapes(alice)).find((s) => s.fill === "solid")!;
+    await alice.keyboard.press("ArrowRight");
+    await alice.keyboard.press("Shift+ArrowDown");
+    await waitFor(async () => (await shapes(bob)).some((s) => s.id === before.id && s.x1 === before.x1 + 1 && s.y1 === before.y1 + 10), { what: "bob sees the nudges" });
+    await alice.keyboard.press("Control+z");
+    await waitFor(async () => (await shapes(bob)).some((s) => s.id === before.id && s.x1 === before.x1 + 1 && s.y1 === before.y1), { what: "one undo takes back the last nudge" });
+  });
 });

@@ -314,6 +314,7 @@ export class BoardPage {
         exportPng: () => void this.exporter.png(),
         exportSvg: () => this.exporter.svg(),
         stepWidth: (step) => style.stepWidth(step),
+        nudgeSelection: (dx, dy) => modes.select.nudge(dx, dy),
       }),
     );
     installShortcutSheet(byId<HTMLDialogElement>("shortcut-sheet"), byId("shortcut-list"));

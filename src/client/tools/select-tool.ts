@@ -145,6 +145,15 @@ export class SelectTool implements Tool {
     this.select([]);
   }
 
+  /** Arrow keys: moves the selection (one `move` op, one undo step). */
+  nudge(dx: number, dy: number): void {
+    const ids = this.selection().map((i) => i.id);
+    if (ids.length === 0 || this.drag) return;
+    const g = this.host.editor.gesture();
+    g.move(ids, dx, dy);
+    g.end();
+  }
+
   /** Gives the whole selection a colour, width or fill (one op, one undo step); false with nothing selected. */
   restyleSelection(change: Omit<StyleChange, "itemId">): boolean {
     const items = this.selection();

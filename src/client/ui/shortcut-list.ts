@@ -25,6 +25,7 @@ export const SHORTCUT_ROWS: readonly ShortcutRow[] = [
   { keys: "Shift+click", action: "add to / remove from the selection" },
   { keys: "Delete, Backspace", action: "delete the selection" },
   { keys: "Ctrl/Cmd+D", action: "duplicate the selection" },
+  { keys: "Arrow keys", action: "nudge the selection 1 px (Shift: 10 px)" },
   { keys: "Ctrl/Cmd+A", action: "select all" },
   { keys: "Escape", action: "deselect; in a text: finish it (so does Ctrl/Cmd+Enter or a click elsewhere)" },
   { keys: "Wheel, two-finger scroll", action: "pan (Shift+wheel: sideways)" },
