@@ -1,4 +1,4 @@
-import type { Item } from "../shared/protocol.js";
+import type { Item, PeerPreview } from "../shared/protocol.js";
 import type { OutboxState } from "../shared/client/outbox.js";
 
 /**
@@ -28,6 +28,8 @@ export interface MeshboardTestHook {
   tool(): string;
   /** Whether the server made this session view-only (`welcome.readOnly`). */
   readOnly(): boolean;
+  /** Other people's live previews shown now (shapes, moves, texts, selections). */
+  previews(): PeerPreview[];
 }
 
 declare global {

@@ -3,6 +3,7 @@
  * to render and by the server and tests to reason about a board's content.
  */
 import { coordinateExtent, movedExtent, translateItem } from "./item-layout.js";
+import { restyleItem } from "./item-style.js";
 import type { BoardOp, Item, SequencedOp, SnapshotItem } from "./protocol.js";
 
 export interface BoardItem {
@@ -98,5 +99,12 @@ export function applyOp(items: Map<string, BoardItem>, op: BoardOp, author: stri
       if (b && b.item.kind === "text") b.item = { ...b.item, text: op.text };
       return;
     }
+    case "style":
+      // Hidden items too, like a move: undoing their removal shows them as the board says.
+      for (const change of op.changes) {
+        const b = items.get(change.itemId);
+        if (b) b.item = restyleItem(b.item, change);
+      }
+      return;
   }
 }

@@ -16,6 +16,7 @@ import { z } from "zod";
 import { BOARD_ID_PATTERN } from "./constants.js";
 import type { InkClock } from "./ink-clock.js";
 import { ERROR_CODES, LIMITS, SHAPE_KINDS } from "./protocol-constants.js";
+import { buildPreviewSchema } from "./preview.js";
 
 export type { InkClock } from "./ink-clock.js";
 
@@ -75,6 +76,11 @@ export const strokeSchema = z.object({
 });
 export type Stroke = z.infer<typeof strokeSchema>;
 
+/** How a rectangle or an ellipse is filled, in its own colour (lines and arrows ignore it); absent: none. */
+export const FILLS = ["none", "solid", "translucent"] as const;
+export type Fill = (typeof FILLS)[number];
+export const fillSchema = z.enum(FILLS);
+
 /** A straight line, an arrow (pointing at x2,y2), a rectangle or an ellipse (in the box x1,y1–x2,y2). */
 export const shapeSchema = z.object({
   kind: z.literal("shape"),
@@ -86,6 +92,7 @@ export const shapeSchema = z.object({
   y1: coordinate,
   x2: coordinate,
   y2: coordinate,
+  fill: fillSchema.optional(),
 });
 export type Shape = z.infer<typeof shapeSchema>;
 
@@ -141,6 +148,18 @@ export const moveOpSchema = z.object({
 /** Replaces a text item's text; the inverse is the edit back to the previous text. */
 export const editOpSchema = z.object({ type: z.literal("edit"), opId: idSchema, itemId: idSchema, text: textContentSchema });
 
+// --- Restyling (issue 13): one op changes the style of many items, so a selection restyles as one undo step.
+/** An item's new style: only the fields given change, and only where the kind has them. */
+export const styleChangeSchema = z.object({ itemId: idSchema, color: colorSchema.optional(), width: widthSchema.optional(), fill: fillSchema.optional() });
+export type StyleChange = z.infer<typeof styleChangeSchema>;
+/** Restyles items (colour: any kind; width: strokes and shapes; fill: rectangles and ellipses); the inverse is the style op with the old values. */
+export const styleOpSchema = z.object({
+  type: z.literal("style"),
+  opId: idSchema,
+  changes: z.array(styleChangeSchema).min(1).max(LIMITS.maxTargetsPerOp),
+});
+// --- end of restyling
+
 export const boardOpSchema = z.discriminatedUnion("type", [
   addOpSchema,
   removeOpSchema,
@@ -148,6 +167,7 @@ export const boardOpSchema = z.discriminatedUnion("type", [
   clearOpSchema,
   moveOpSchema,
   editOpSchema,
+  styleOpSchema,
 ]);
 export type BoardOp = z.infer<typeof boardOpSchema>;
 export type OpType = BoardOp["type"];
@@ -287,6 +307,15 @@ export type Draft = z.infer<typeof draftSchema>;
 export const peerDraftSchema = z.strictObject({ ...draftSchema.shape, sessionId: idSchema });
 export type PeerDraft = z.infer<typeof peerDraftSchema>;
 
+// --- Live previews (src/shared/preview.ts): shapes, moves, texts, selections in progress.
+export { PREVIEW_KINDS, previewSlot, type PreviewKind } from "./preview.js";
+export const previewSchema = buildPreviewSchema(shapeSchema, textSchema);
+export type Preview = z.infer<typeof previewSchema>;
+/** A preview as the node relays it: its author's session added. */
+export const peerPreviewSchema = z.intersection(previewSchema, z.object({ sessionId: idSchema }));
+export type PeerPreview = Preview & { sessionId: string };
+// --- end of live previews
+
 export const cursorSchema = z.object({ x: coordinate, y: coordinate }).nullable();
 export type Cursor = z.infer<typeof cursorSchema>;
 export const peerCursorSchema = z.strictObject({ sessionId: idSchema, cursor: cursorSchema });
@@ -354,6 +383,7 @@ export const clientEventSchemas = {
   op: boardOpSchema,
   sync: syncRequestSchema,
   draft: draftSchema,
+  preview: previewSchema,
   cursor: cursorSchema,
   profile: profileSchema,
   clock: clockRequestSchema,
@@ -385,6 +415,8 @@ export const serverEventSchemas = {
   drafts: z.array(peerDraftSchema),
   /** A board's cursor moves of one ink-clock tick: each mover's latest position (null: left the canvas). */
   cursors: z.array(peerCursorSchema),
+  /** A board's live previews of one ink-clock tick (each author's latest per kind; the sender's own included). */
+  previews: z.array(peerPreviewSchema),
   /**
    * The board's whole peer list (every node), sent once to a joining session only,
    * before its `welcome`. Later changes come as `presenceDelta`.

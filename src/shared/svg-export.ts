@@ -4,6 +4,7 @@
  * piece of text goes through `escapeXml`, and only validated numbers and #rrggbb
  * colours reach attributes, so nothing on a board can become markup.
  */
+import { fillOpacity } from "./item-style.js";
 import { TEXT_FONT_FAMILY, TEXT_LINE_HEIGHT, arrowHead, shapeBox, textLines, unionBounds, type Rect } from "./item-layout.js";
 import type { Item, Shape, Stroke, Text } from "./protocol.js";
 import { traceSmooth, type PathSink } from "./smooth-path.js";
@@ -82,7 +83,10 @@ function renderStroke(s: Stroke): string {
 }
 
 function renderShape(s: Shape): string {
-  const style = strokeStyle(s.color, s.width);
+  let style = strokeStyle(s.color, s.width);
+  // A filled rectangle or ellipse: the fill in its own colour under its outline.
+  const opacity = s.shape === "rect" || s.shape === "ellipse" ? fillOpacity(s.fill) : 0;
+  if (opacity > 0) style = style.replace('fill="none"', `fill="${escapeXml(s.color)}"${opacity < 1 ? ` fill-opacity="${opacity}"` : ""}`);
   switch (s.shape) {
     case "line":
       return `<line x1="${num(s.x1)}" y1="${num(s.y1)}" x2="${num(s.x2)}" y2="${num(s.y2)}" ${style}/>`;

@@ -4,7 +4,7 @@
  * payload into a nearly valid one.
  */
 import fc from "fast-check";
-import { LIMITS, SHAPE_KINDS, type BoardOp, type Draft } from "../../src/shared/protocol.js";
+import { LIMITS, PREVIEW_KINDS, SHAPE_KINDS, type BoardOp, type Draft, type Preview } from "../../src/shared/protocol.js";
 
 /** Keys that reach Object.prototype when copied carelessly. */
 export const POLLUTION_KEYS = ["__proto__", "constructor", "prototype"] as const;
@@ -57,6 +57,14 @@ export const opArb: fc.Arbitrary<BoardOp> = fc.oneof(
   fc.record({ type: fc.constant("clear" as const), opId: idArb }),
   fc.record({ type: fc.constant("move" as const), opId: idArb, itemIds: targetsArb, dx: offsetArb, dy: offsetArb }),
   fc.record({ type: fc.constant("edit" as const), opId: idArb, itemId: idArb, text: textArb }),
+  fc.record({
+    type: fc.constant("style" as const),
+    opId: idArb,
+    changes: fc.array(
+      fc.record({ itemId: idArb, color: colorArb, width: widthArb, fill: fc.constantFrom("none" as const, "solid" as const, "translucent" as const) }, { requiredKeys: ["itemId"] }),
+      { minLength: 1, maxLength: 10 },
+    ),
+  }),
 );
 
 export const draftArb: fc.Arbitrary<Draft> = fc.record(
@@ -71,11 +79,21 @@ export const draftArb: fc.Arbitrary<Draft> = fc.record(
   { requiredKeys: ["itemId", "color", "width", "from", "points"] },
 );
 
+/** Live previews of every kind (docs/protocol.md, "Live previews"). */
+export const previewArb: fc.Arbitrary<Preview> = fc.oneof(
+  itemArb.filter((i) => i.kind === "shape").map((item) => ({ kind: "shape" as const, item })),
+  fc.record({ kind: fc.constant("move" as const), itemIds: targetsArb, dx: offsetArb, dy: offsetArb }),
+  itemArb.filter((i) => i.kind === "text").map((item) => ({ kind: "text" as const, item })),
+  fc.record({ kind: fc.constant("selection" as const), itemIds: targetsArb }),
+  fc.record({ kind: fc.constant("clear" as const), of: fc.constantFrom(...PREVIEW_KINDS) }),
+);
+
 /** Valid payloads per client event. */
 export const validPayloads = {
   op: opArb,
   sync: fc.record({ since: fc.nat() }),
   draft: draftArb,
+  preview: previewArb,
   cursor: fc.option(fc.record({ x: coordinateArb, y: coordinateArb }), { nil: null }),
   profile: fc.record({ name: fc.string({ maxLength: LIMITS.maxNameLength }).filter((s) => s.length <= LIMITS.maxNameLength) }),
   clock: fc.constant({}),

@@ -11,6 +11,8 @@ import type { BoardModel } from "../../src/shared/board-model.js";
 import { z } from "zod";
 import {
   peerSchema,
+  previewSchema,
+  type PeerPreview,
   presenceDeltaSchema,
   type BoardOp,
   type ClientToServerEvents,
@@ -89,6 +91,8 @@ export class BoardClient {
   /** Every cursor received, batches flattened, and the `cursors` messages that carried them. */
   readonly cursors: PeerCursor[] = [];
   cursorMessages = 0;
+  /** Every live preview received, batches flattened (this client's own included). */
+  readonly previews: PeerPreview[] = [];
   /** The latest welcome (kept after a disconnect). */
   welcome: Welcome | null = null;
   /** Presence received: messages (snapshots, deltas), peers and leaves they carried, JSON bytes; for traffic assertions. */
@@ -165,6 +169,10 @@ export class BoardClient {
     socket.on("drafts", (batch) => {
       this.draftMessages++;
       this.drafts.push(...batch);
+    });
+    socket.on("previews", (batch) => {
+      this.checkShape("previews", z.array(previewSchema.and(z.object({ sessionId: z.string() }))), batch);
+      this.previews.push(...batch);
     });
     socket.on("cursors", (batch) => {
       this.cursorMessages++;

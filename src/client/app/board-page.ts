@@ -14,6 +14,8 @@ import { browserStorage } from "../browser/local-storage.js";
 import { CanvasLayer } from "../canvas/canvas-layer.js";
 import { FrameLoop } from "../canvas/frame-loop.js";
 import { PeerDrafts } from "../canvas/peer-drafts.js";
+import { drawPeerPreviews } from "../canvas/peer-previews.js";
+import { PreviewState } from "../../shared/client/preview-state.js";
 import { SceneRenderer } from "../canvas/scene-renderer.js";
 import { Viewport, ZOOM_STEP } from "../canvas/viewport.js";
 import { cleanName, saveName } from "../identity.js";
@@ -36,6 +38,7 @@ import { TextField } from "../ui/text-field.js";
 import { NoticeBanner } from "../ui/notice-banner.js";
 import { Toasts } from "../ui/toasts.js";
 import { Toolbar } from "../ui/toolbar.js";
+import { FillPicker } from "../ui/fill-picker.js";
 import { installZoomControls } from "../ui/zoom-controls.js";
 import { EmptyBoardHint } from "../ui/empty-board-hint.js";
 import { installShortcutSheet } from "../ui/shortcut-sheet.js";
@@ -62,6 +65,7 @@ export class BoardPage {
   private readonly notice = new NoticeBanner(document.body);
   private readonly badge = new ConnectionBadge(byId("connection"), byId("connection-text"));
   private readonly peerDrafts = new PeerDrafts();
+  private readonly peerPreviews = new PreviewState();
   private readonly style = new DrawingStyle();
   private readonly modifiers: Modifiers = { shift: false };
   private readonly session: BoardSession;
@@ -124,6 +128,7 @@ export class BoardPage {
       viewport: this.viewport,
       modifiers: this.modifiers,
       sendDraft: (d) => this.session.sendDraft(d),
+      sendPreview: (p) => this.session.sendPreview(p),
       requestFrame: () => this.frames.request(),
       hideItems: (ids) => {
         this.hiddenItems = ids && ids.size ? new Set(ids) : null;
@@ -153,6 +158,11 @@ export class BoardPage {
       this.inkLayer.clear();
       const ctx = this.inkLayer.enterBoardSpace(this.viewport);
       this.peerDrafts.draw(ctx);
+      drawPeerPreviews(ctx, this.peerPreviews, {
+        item: (id) => this.displayed.item(id),
+        colorOf: (sessionId) => this.presence.peer(sessionId)?.color ?? "#888888",
+        zoom: () => this.viewport.zoom,
+      });
       tool.drawLive?.(ctx);
     });
     this.cursorOut = new CursorBroadcast((c) => this.session.sendCursor(c));
@@ -167,8 +177,10 @@ export class BoardPage {
       notify: (m) => this.toasts.show(m, "info"),
       progress: (m) => this.toasts.progress(m),
     });
+    new FillPicker(byId("widths"), this.style);
     this.toolbar = new Toolbar(byId("toolbar-root"), this.style, {
       selectTool: (id) => this.modes.choose(id),
+      stylesSelection: () => this.modes.stylesSelection(),
       undo: () => this.undo(),
       redo: () => this.redo(),
       exportPng: () => void this.exporter.png(),
@@ -184,6 +196,7 @@ export class BoardPage {
   /** Wires every part to the session's events, then starts the session, the input and the timers. */
   start(): void {
     this.wireSession();
+    this.restyleOnPick();
     this.installKeys();
     installWheelNavigation(this.inkLayer.canvas, this.viewport);
     installZoomControls(this.viewport, { zoomBy: (f) => this.zoomBy(f), reset: () => this.viewport.reset(), fit: () => this.fitToContent() }, ZOOM_STEP);
@@ -210,7 +223,11 @@ export class BoardPage {
     });
     s.on("applied", (ops) => {
       let dropped = false;
-      for (const o of ops) if (o.op.type === "add") dropped = this.peerDrafts.dropItem(o.op.item.id) || dropped;
+      for (const o of ops) {
+        if (o.op.type !== "add") continue;
+        dropped = this.peerDrafts.dropItem(o.op.item.id) || dropped;
+        dropped = this.peerPreviews.dropItem(o.op.item.id) || dropped;
+      }
       if (dropped) this.frames.request();
     });
     s.on("status", (st) => this.badge.setStatus(st));
@@ -230,7 +247,9 @@ export class BoardPage {
     s.on("presence", (peers) => {
       this.presence.setPeers(peers);
       this.cursors.retain(peers);
-      if (this.peerDrafts.retainSessions(new Set(peers.map((p) => p.sessionId)))) this.frames.request();
+      const here = new Set(peers.map((p) => p.sessionId));
+      const draftsGone = this.peerDrafts.retainSessions(here);
+      if (this.peerPreviews.retainSessions(here) || draftsGone) this.frames.request();
     });
     s.on("drafts", (batch) => {
       let shown = false;
@@ -241,11 +260,32 @@ export class BoardPage {
       }
       if (shown) this.frames.request();
     });
+    s.on("previews", (batch) => {
+      let changed = false;
+      for (const p of batch) changed = this.peerPreviews.accept(p) || changed;
+      if (changed) this.frames.request();
+    });
     s.on("cursors", (batch) => {
       for (const c of batch) this.cursors.move(c.sessionId, c.cursor);
     });
     s.on("adopted", (ops) => this.toasts.show(`Recovered ${ops.length} unsent change${ops.length === 1 ? "" : "s"} from a closed tab.`, "info"));
     s.on("problem", ({ message, kind }) => this.toasts.show(message, kind));
+  }
+
+  /** A colour, width or fill picked while the select tool holds a selection restyles it (only what was picked). */
+  private restyleOnPick(): void {
+    const style = this.style;
+    let last = { color: style.color, width: style.width, fill: style.fill };
+    style.onChange(() => {
+      const now = { color: style.color, width: style.width, fill: style.fill };
+      const change = {
+        ...(now.color !== last.color ? { color: now.color } : {}),
+        ...(now.width !== last.width ? { width: now.width } : {}),
+        ...(now.fill !== last.fill ? { fill: now.fill } : {}),
+      };
+      last = now;
+      if (Object.keys(change).length > 0 && this.modes.stylesSelection()) this.modes.select.restyleSelection(change);
+    });
   }
 
   private installKeys(): void {
@@ -274,6 +314,7 @@ export class BoardPage {
         exportPng: () => void this.exporter.png(),
         exportSvg: () => this.exporter.svg(),
         stepWidth: (step) => style.stepWidth(step),
+        nudgeSelection: (dx, dy) => modes.select.nudge(dx, dy),
       }),
     );
     installShortcutSheet(byId<HTMLDialogElement>("shortcut-sheet"), byId("shortcut-list"));
@@ -302,6 +343,7 @@ export class BoardPage {
       items: () => displayed.items().map((i) => structuredClone(i)),
       tool: () => this.modes.tool.id,
       readOnly: () => this.editor.readOnly,
+      previews: () => [...this.peerPreviews.entries()].map(({ sessionId, preview }) => ({ sessionId, ...structuredClone(preview) })),
     });
   }
 

@@ -22,7 +22,18 @@ export interface KeymapActions {
   exportPng: () => void;
   exportSvg: () => void;
   stepWidth: (step: 1 | -1) => void;
+  /** Moves the selection by (dx, dy) board pixels (one undo step each). */
+  nudgeSelection: (dx: number, dy: number) => void;
 }
+
+/** Arrow keys nudge a selection this far (board pixels); with Shift, ten times as far. */
+export const NUDGE_PX = 1;
+const ARROWS: ReadonlyArray<[string, number, number]> = [
+  ["arrowleft", -1, 0],
+  ["arrowright", 1, 0],
+  ["arrowup", 0, -1],
+  ["arrowdown", 0, 1],
+];
 
 export function boardKeymap(a: KeymapActions): Shortcut[] {
   /** A shortcut that changes the board or picks an editing tool: does nothing in a view-only session. */
@@ -58,6 +69,10 @@ export function boardKeymap(a: KeymapActions): Shortcut[] {
     { key: "e", mod: true, shift: true, run: a.exportPng },
     { key: "[", run: editing(() => a.stepWidth(-1)) },
     { key: "]", run: editing(() => a.stepWidth(1)) },
+    ...ARROWS.flatMap(([key, x, y]) => [
+      { key, run: editing(() => a.nudgeSelection(x * NUDGE_PX, y * NUDGE_PX)) },
+      { key, shift: true, run: editing(() => a.nudgeSelection(x * NUDGE_PX * 10, y * NUDGE_PX * 10)) },
+    ]),
     ...PALETTE.map((s, i) => ({ key: String(i + 1), run: editing(() => a.pickColor(s.color)) })),
   ];
 }

@@ -76,7 +76,12 @@ export class ToolModes {
 
   /** A colour was picked: a tool without colour gives way to the pen. */
   colorPicked(): void {
-    if (!STYLED.has(this.current.id)) this.choose("pen");
+    if (!STYLED.has(this.current.id) && !this.stylesSelection()) this.choose("pen");
+  }
+
+  /** The select tool holds a selection: a colour, width or fill picked now restyles it. */
+  stylesSelection(): boolean {
+    return this.current.id === "select" && this.select.selection().length > 0;
   }
 
   /** The tool no longer allowed (the board became view-only): fall back to looking. */

@@ -3,7 +3,7 @@
  * item, erase, move or duplicate these, change this text, clear, undo) into durable
  * ops for the outbox and records them for undo.
  */
-import type { BoardOp, Item } from "../../shared/protocol.js";
+import type { BoardOp, Item, StyleChange } from "../../shared/protocol.js";
 import { LIMITS } from "../../shared/protocol-constants.js";
 import { newOpId } from "../../shared/client/outbox.js";
 import type { DisplayedBoard } from "./displayed-board.js";
@@ -21,6 +21,8 @@ export interface Gesture {
   move(itemIds: string[], dx: number, dy: number): void;
   /** Changes a text item's text (`before` is what it was, for undo). */
   edit(itemId: string, before: string, after: string): void;
+  /** Restyles items: `after` per item, `before` their present style (for undo); one op. */
+  restyle(after: StyleChange[], before: StyleChange[]): void;
   /** Records the gesture for undo. */
   end(): void;
 }
@@ -67,6 +69,12 @@ export class BoardEditor {
       edit: (itemId, before, after) => {
         if (this.readOnly || before === after) return;
         const step: UndoStep = { kind: "edit", itemId, before, after };
+        this.emit(step, "redo");
+        steps.push(step);
+      },
+      restyle: (after, before) => {
+        if (this.readOnly || after.length === 0) return;
+        const step: UndoStep = { kind: "style", before, after };
         this.emit(step, "redo");
         steps.push(step);
       },
@@ -130,6 +138,13 @@ export class BoardEditor {
         const ids = s.itemIds.filter((id) => this.board.isVisible(id));
         for (const chunk of chunks(ids)) this.submit({ type: "move", opId: newOpId(), itemIds: chunk, dx: s.dx, dy: s.dy });
         return ids.length > 0;
+      }
+      case "style": {
+        const changes = s.after.filter((c) => this.board.isVisible(c.itemId));
+        for (let i = 0; i < changes.length; i += LIMITS.maxTargetsPerOp) {
+          this.submit({ type: "style", opId: newOpId(), changes: changes.slice(i, i + LIMITS.maxTargetsPerOp) });
+        }
+        return changes.length > 0;
       }
       case "edit": {
         if (!this.board.isVisible(s.itemId)) return false;

@@ -8,6 +8,7 @@ import type { BoardOp, Item } from "../../shared/protocol.js";
 export class DisplayedBoard {
   private cache: Item[] | null = null;
   private visible: Set<string> | null = null;
+  private byId: Map<string, Item> | null = null;
 
   constructor(
     private readonly confirmed: () => BoardModel,
@@ -18,6 +19,7 @@ export class DisplayedBoard {
   invalidate(): void {
     this.cache = null;
     this.visible = null;
+    this.byId = null;
   }
 
   /** Visible items in paint order (oldest first; pending adds last). */
@@ -41,6 +43,12 @@ export class DisplayedBoard {
   isVisible(id: string): boolean {
     if (!this.visible) this.visible = new Set(this.items().map((i) => i.id));
     return this.visible.has(id);
+  }
+
+  /** A visible item by id. */
+  item(id: string): Item | undefined {
+    if (!this.byId) this.byId = new Map(this.items().map((i) => [i.id, i]));
+    return this.byId.get(id);
   }
 
   get count(): number {

@@ -60,8 +60,9 @@ function strokeHits(s: Stroke, x: number, y: number, r: number): boolean {
   return false;
 }
 
-/** Outlines only: a rectangle or ellipse is hollow, so what is inside stays reachable. */
+/** Outlines, and the inside of a filled rectangle or ellipse; an unfilled one is hollow, so what is inside stays reachable. */
 function shapeHits(s: Shape, x: number, y: number, r: number): boolean {
+  if (s.fill && s.fill !== "none" && filledInside(s, x, y)) return true;
   const reach = r + s.width / 2;
   const reach2 = reach * reach;
   const near = (ax: number, ay: number, bx: number, by: number) => segmentDist2(x, y, ax, ay, bx, by) <= reach2;
@@ -84,6 +85,16 @@ function shapeHits(s: Shape, x: number, y: number, r: number): boolean {
     case "ellipse":
       return ellipseOutlineDistance(s, x, y) <= reach;
   }
+}
+
+function filledInside(s: Shape, x: number, y: number): boolean {
+  const b = shapeBox(s);
+  if (s.shape === "rect") return x >= b.minX && x <= b.maxX && y >= b.minY && y <= b.maxY;
+  if (s.shape !== "ellipse") return false;
+  const rx = (b.maxX - b.minX) / 2;
+  const ry = (b.maxY - b.minY) / 2;
+  if (rx <= 0 || ry <= 0) return false;
+  return ((x - (b.minX + rx)) / rx) ** 2 + ((y - (b.minY + ry)) / ry) ** 2 <= 1;
 }
 
 /** Distance from (x, y) to the ellipse's outline along the ray from its centre (≥ the true distance). */

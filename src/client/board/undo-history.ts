@@ -4,6 +4,7 @@
  * are themselves ordinary `remove`/`restore`/`move`/`edit` ops that other people's
  * work is never caught in.
  */
+import type { StyleChange } from "../../shared/protocol.js";
 
 export type Visibility = "remove" | "restore";
 
@@ -11,7 +12,9 @@ export type UndoStep =
   /** Items were shown or hidden; `undo` is the op that reverses it. */
   | { kind: "visibility"; itemIds: string[]; undo: Visibility }
   | { kind: "move"; itemIds: string[]; dx: number; dy: number }
-  | { kind: "edit"; itemId: string; before: string; after: string };
+  | { kind: "edit"; itemId: string; before: string; after: string }
+  /** Items restyled: `after` what they became, `before` what they were (per item). */
+  | { kind: "style"; before: StyleChange[]; after: StyleChange[] };
 
 /** One action (a gesture): its steps are undone together, last first. */
 export interface UndoEntry {
@@ -65,6 +68,7 @@ export function invert(step: UndoStep): UndoStep {
     case "move":
       return { ...step, dx: -step.dx, dy: -step.dy };
     case "edit":
-      return { ...step, before: step.after, after: step.before };
+    case "style":
+      return { ...step, before: step.after, after: step.before } as UndoStep;
   }
 }

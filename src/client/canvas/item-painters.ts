@@ -5,6 +5,7 @@
  */
 import { TEXT_FONT_FAMILY, TEXT_LINE_HEIGHT, arrowHead, shapeBox, textLines } from "../../shared/item-layout.js";
 import type { Item, Shape, Stroke, Text } from "../../shared/protocol.js";
+import { fillOpacity } from "../../shared/item-style.js";
 import { traceSmooth } from "./stroke-path.js";
 
 type ItemOfKind<K extends Item["kind"]> = Extract<Item, { kind: K }>;
@@ -67,6 +68,14 @@ export function paintShape(ctx: CanvasRenderingContext2D, s: Shape): void {
       ctx.ellipse((b.minX + b.maxX) / 2, (b.minY + b.maxY) / 2, (b.maxX - b.minX) / 2, (b.maxY - b.minY) / 2, 0, 0, Math.PI * 2);
       break;
     }
+  }
+  const opacity = s.shape === "rect" || s.shape === "ellipse" ? fillOpacity(s.fill) : 0;
+  if (opacity > 0) {
+    ctx.save();
+    ctx.globalAlpha *= opacity;
+    ctx.fillStyle = s.color;
+    ctx.fill();
+    ctx.restore();
   }
   ctx.stroke();
 }

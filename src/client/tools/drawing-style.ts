@@ -1,4 +1,5 @@
-/** The colour and width new ink gets, and the choices offered. */
+/** The colour, width and fill new ink and shapes get, and the choices offered. */
+import type { Fill } from "../../shared/protocol.js";
 
 export interface Swatch {
   name: string;
@@ -25,9 +26,17 @@ export const WIDTHS: readonly { name: string; width: number; fontSize: number }[
   { name: "Marker", width: 16, fontSize: 56 },
 ];
 
+/** Fills offered for rectangles and ellipses. */
+export const FILL_CHOICES: readonly { name: string; fill: Fill }[] = [
+  { name: "No fill", fill: "none" },
+  { name: "Translucent fill", fill: "translucent" },
+  { name: "Solid fill", fill: "solid" },
+];
+
 export class DrawingStyle {
   color = PALETTE[0].color;
   width = WIDTHS[1].width;
+  fill: Fill = "none";
   private readonly listeners = new Set<() => void>();
 
   /** Font size for new text at the current width. */
@@ -37,6 +46,11 @@ export class DrawingStyle {
 
   setColor(color: string): void {
     this.color = color;
+    this.emit();
+  }
+
+  setFill(fill: Fill): void {
+    this.fill = fill;
     this.emit();
   }
 

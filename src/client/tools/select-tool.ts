@@ -4,7 +4,8 @@
  * duplicates it; double-click a text to edit it. A move is one `move` op, a
  * duplicate one `add` per copy: both sync like any edit and undo as one step.
  */
-import type { Item } from "../../shared/protocol.js";
+import { LIMITS, type Item, type StyleChange } from "../../shared/protocol.js";
+import { restyleDelta } from "../../shared/item-style.js";
 import { translateItem } from "../../shared/item-layout.js";
 import { itemBounds, itemsInside, topmostHit, unionBounds } from "../board/item-geometry.js";
 import { paintItem } from "../canvas/item-painters.js";
@@ -71,7 +72,11 @@ export class SelectTool implements Tool {
     const p = points[points.length - 1];
     if (!this.drag || !p) return;
     this.drag.to = p;
-    if (this.drag.kind === "move") this.host.hideItems(this.selected);
+    if (this.drag.kind === "move") {
+      this.host.hideItems(this.selected);
+      const itemIds = this.selection().map((i) => i.id);
+      if (itemIds.length > 0) this.host.sendPreview({ kind: "move", itemIds, dx: round(p.x - this.drag.from.x), dy: round(p.y - this.drag.from.y) });
+    }
     this.host.requestFrame();
   }
 
@@ -85,6 +90,7 @@ export class SelectTool implements Tool {
       const inside = itemsInside(this.host.board.items(), boxOf(drag.from, drag.to)).map((i) => i.id);
       this.select(drag.additive ? [...this.selected, ...inside] : inside);
     } else {
+      this.host.sendPreview({ kind: "clear", of: "move" });
       const dx = round(drag.to.x - drag.from.x);
       const dy = round(drag.to.y - drag.from.y);
       if (dx !== 0 || dy !== 0) {
@@ -101,6 +107,7 @@ export class SelectTool implements Tool {
   }
 
   abandon(): void {
+    if (this.drag?.kind === "move") this.host.sendPreview({ kind: "clear", of: "move" });
     this.drag = null;
     this.host.hideItems(null);
     this.host.requestFrame();
@@ -112,8 +119,16 @@ export class SelectTool implements Tool {
   }
 
   select(ids: readonly string[]): void {
+    const before = this.selected;
     this.selected = new Set(ids);
+    if (before.size !== 0 || this.selected.size !== 0) this.announceSelection();
     this.host.requestFrame();
+  }
+
+  /** Others outline this selection in this person's colour. */
+  private announceSelection(): void {
+    const itemIds = [...this.selected].slice(0, LIMITS.maxTargetsPerOp);
+    this.host.sendPreview(itemIds.length > 0 ? { kind: "selection", itemIds } : { kind: "clear", of: "selection" });
   }
 
   selectAll(): void {
@@ -128,6 +143,33 @@ export class SelectTool implements Tool {
     g.remove(ids);
     g.end();
     this.select([]);
+  }
+
+  /** Arrow keys: moves the selection (one `move` op, one undo step). */
+  nudge(dx: number, dy: number): void {
+    const ids = this.selection().map((i) => i.id);
+    if (ids.length === 0 || this.drag) return;
+    const g = this.host.editor.gesture();
+    g.move(ids, dx, dy);
+    g.end();
+  }
+
+  /** Gives the whole selection a colour, width or fill (one op, one undo step); false with nothing selected. */
+  restyleSelection(change: Omit<StyleChange, "itemId">): boolean {
+    const items = this.selection();
+    if (items.length === 0) return false;
+    const after: StyleChange[] = [];
+    const before: StyleChange[] = [];
+    for (const item of items) {
+      const d = restyleDelta(item, change);
+      if (!d) continue;
+      after.push(d.after);
+      before.push(d.before);
+    }
+    const g = this.host.editor.gesture();
+    g.restyle(after, before);
+    g.end();
+    return true;
   }
 
   /** Adds copies of the selection, a little down and right, and selects them (one undo step). */

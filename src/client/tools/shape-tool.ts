@@ -1,7 +1,7 @@
 /**
  * Straight line, arrow, rectangle and ellipse: press at one end (or corner), drag
  * to the other, release to commit one `add`. Shift gives 45° lines, squares and
- * circles. The shape is shown to others when it is committed.
+ * circles. Others see the shape while it is dragged (a live `shape` preview).
  */
 import type { Shape } from "../../shared/protocol.js";
 import { paintShape } from "../canvas/item-painters.js";
@@ -37,6 +37,8 @@ export class ShapeTool implements Tool {
   move(points: readonly Point[]): void {
     if (!this.from || points.length === 0) return;
     this.to = points[points.length - 1];
+    const item = this.preview();
+    if (item) this.host.sendPreview({ kind: "shape", item });
     this.host.requestFrame();
   }
 
@@ -46,6 +48,8 @@ export class ShapeTool implements Tool {
     const shape = this.preview();
     this.from = this.to = null;
     this.host.requestFrame();
+    // Peers also drop it when its `add` arrives, whichever comes first.
+    this.host.sendPreview({ kind: "clear", of: "shape" });
     if (!shape) return;
     const tooSmall = Math.hypot(shape.x2 - shape.x1, shape.y2 - shape.y1) * this.host.viewport.zoom < MIN_DRAG_PX;
     if (tooSmall) return;
@@ -60,6 +64,7 @@ export class ShapeTool implements Tool {
 
   abandon(): void {
     this.from = this.to = null;
+    this.host.sendPreview({ kind: "clear", of: "shape" });
     this.host.requestFrame();
   }
 
@@ -74,7 +79,8 @@ export class ShapeTool implements Tool {
     const from = this.from;
     let to = this.to;
     if (this.host.modifiers.shift) to = this.id === "line" || this.id === "arrow" ? snapAngle(from, to) : squareCorner(from, to);
-    const { color, width } = this.host.style;
+    const { color, width, fill } = this.host.style;
+    const filled = fill !== "none" && (this.id === "rect" || this.id === "ellipse");
     return {
       kind: "shape",
       id: this.itemId,
@@ -85,6 +91,7 @@ export class ShapeTool implements Tool {
       y1: quantize(from.y),
       x2: quantize(to.x),
       y2: quantize(to.y),
+      ...(filled ? { fill } : {}),
     };
   }
 }

@@ -4,7 +4,7 @@
  * as an `edit`, an emptied one as a `remove` (each one undo step).
  */
 import { itemHit } from "../board/item-geometry.js";
-import type { Text } from "../../shared/protocol.js";
+import { LIMITS, type Text } from "../../shared/protocol.js";
 import type { Point } from "../canvas/viewport.js";
 import { randomId } from "../../shared/ids.js";
 import type { TextField } from "../ui/text-field.js";
@@ -58,7 +58,9 @@ export class TextTool implements Tool {
       color: item.color,
       text: item.text,
       full: () => this.tooLong(),
+      changed: (text) => this.preview({ ...item, text }),
       done: (text) => {
+        this.clearPreview();
         this.host.hideItems(null);
         const g = this.host.editor.gesture();
         if (text === "") g.remove([item.id]);
@@ -73,21 +75,34 @@ export class TextTool implements Tool {
     // The click lands in the middle of the first line, where the caret shows.
     const x = quantize(p.x);
     const y = quantize(p.y - size * 0.6);
+    // The preview and the committed text are one item: peers drop the preview when its `add` arrives.
+    const id = randomId(16);
     this.field.show({
       x,
       y,
       size,
       color,
       text: "",
+      changed: (text) => this.preview({ kind: "text", id, color, size, x, y, text }),
       full: () => this.tooLong(),
       done: (text) => {
+        this.clearPreview();
         if (text === "") return;
-        const item: Text = { kind: "text", id: randomId(16), color, size, x, y, text };
+        const item: Text = { kind: "text", id, color, size, x, y, text };
         const g = this.host.editor.gesture();
         g.add(item);
         g.end();
       },
     });
+  }
+
+  /** Others see the text as it is typed (control characters are theirs to ignore: it is only drawn). */
+  private preview(item: Text): void {
+    this.host.sendPreview({ kind: "text", item: { ...item, text: item.text.slice(0, LIMITS.maxTextLength) } });
+  }
+
+  private clearPreview(): void {
+    this.host.sendPreview({ kind: "clear", of: "text" });
   }
 
   private tooLong(): void {

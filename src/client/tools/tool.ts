@@ -4,7 +4,7 @@
  * the live layer lets it draw feedback (wet ink, a shape being dragged, the
  * selection) above the board.
  */
-import type { Draft, Text } from "../../shared/protocol.js";
+import type { Draft, Preview, Text } from "../../shared/protocol.js";
 import type { BoardEditor } from "../board/board-editor.js";
 import type { DisplayedBoard } from "../board/displayed-board.js";
 import type { Point, Viewport } from "../canvas/viewport.js";
@@ -50,6 +50,8 @@ export interface ToolHost {
   readonly viewport: Viewport;
   readonly modifiers: Modifiers;
   sendDraft(d: Draft): void;
+  /** Shows others what the tool is doing (replaces this tool's previous preview of that kind). */
+  sendPreview(p: Preview): void;
   /** Asks for a frame (live layer repaint, `frame()` call). */
   requestFrame(): void;
   /** Items the scene leaves out while a tool shows them itself (being moved or edited); null for none. */

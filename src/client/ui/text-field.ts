@@ -17,6 +17,8 @@ export interface TextFieldSpec {
   done(text: string): void;
   /** The text reached the length limit. */
   full(): void;
+  /** The text as it is being typed (live previews). */
+  changed?(text: string): void;
 }
 
 export class TextField {
@@ -37,6 +39,7 @@ export class TextField {
     area.addEventListener("input", () => {
       this.fit();
       if (area.value.length >= LIMITS.maxTextLength) this.spec?.full();
+      this.spec?.changed?.(area.value);
     });
     area.addEventListener("keydown", (e) => {
       if (e.key === "Escape" || (e.key === "Enter" && (e.ctrlKey || e.metaKey))) {

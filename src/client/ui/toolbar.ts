@@ -6,6 +6,8 @@ import { ToolbarOverflow } from "./toolbar-overflow.js";
 
 export interface ToolbarActions {
   selectTool(id: ToolId): void;
+  /** A colour or width picked now restyles a selection (so the tool stays). */
+  stylesSelection(): boolean;
   undo(): void;
   redo(): void;
   exportPng(): void;
@@ -50,7 +52,7 @@ export class Toolbar {
       b.append(el("span"));
       b.addEventListener("click", () => {
         style.setColor(s.color);
-        if (!STYLED_TOOLS.has(this.tool)) actions.selectTool("pen");
+        if (!STYLED_TOOLS.has(this.tool) && !actions.stylesSelection()) actions.selectTool("pen");
       });
       palette.append(b);
       this.swatches.push(b);
@@ -70,7 +72,7 @@ export class Toolbar {
       b.append(dot);
       b.addEventListener("click", () => {
         style.setWidth(w.width);
-        if (!STYLED_TOOLS.has(this.tool)) actions.selectTool("pen");
+        if (!STYLED_TOOLS.has(this.tool) && !actions.stylesSelection()) actions.selectTool("pen");
       });
       widths.append(b);
       this.widthButtons.push(b);

@@ -13,7 +13,7 @@
  */
 import { continuesDraft } from "../../shared/draft-merge.js";
 import { nextTick } from "../../shared/ink-clock.js";
-import type { PeerDraft } from "../../shared/protocol.js";
+import { previewSlot, type PeerDraft, type PeerPreview } from "../../shared/protocol.js";
 import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type BoardFanout, type MeshSocket } from "./types.js";
 import { FlushTimer, type TimerHooks } from "./flush-timer.js";
@@ -38,6 +38,11 @@ export interface DraftFlush<S> {
   drafts: PeerDraft[];
   /** Local sockets whose drafts are in the batch, by session id: they must not get their own back. */
   senders: ReadonlyMap<string, S>;
+  /**
+   * Live previews of the tick (shapes, moves, texts, selections): each author's
+   * latest per kind. Absent when there are none.
+   */
+  previews?: PeerPreview[];
 }
 
 export interface DraftBatcherOptions<S> extends TimerHooks {
@@ -56,6 +61,8 @@ export interface PendingDrafts<S> {
   senders: Map<string, S>;
   /** Per session, the index of its last draft in `drafts`. */
   last: Map<string, number>;
+  /** Live previews by author and kind: the latest replaces the one before. */
+  previews: Map<string, PeerPreview>;
 }
 
 /**
@@ -72,11 +79,7 @@ export class BoardDrafts<S> {
 
   /** Adds a draft to its board's batch; returns the batch. */
   add(boardId: string, draft: PeerDraft, sender: S): PendingDrafts<S> {
-    let pending = this.boards.get(boardId);
-    if (!pending) {
-      pending = { drafts: [], senders: new Map(), last: new Map() };
-      this.boards.set(boardId, pending);
-    }
+    const pending = this.pendingFor(boardId);
     pending.senders.set(draft.sessionId, sender);
     const index = pending.last.get(draft.sessionId);
     const previous = index === undefined ? undefined : pending.drafts[index];
@@ -93,6 +96,23 @@ export class BoardDrafts<S> {
   }
 
   /** Drops one board's batch (its caller delivers it). */
+  /** A live preview replaces its author's previous one of the same kind (delete first: it goes to the end, in arrival order). */
+  preview(boardId: string, preview: PeerPreview): void {
+    const pending = this.pendingFor(boardId);
+    const key = `${preview.sessionId}:${previewSlot(preview)}`;
+    pending.previews.delete(key);
+    pending.previews.set(key, preview);
+  }
+
+  private pendingFor(boardId: string): PendingDrafts<S> {
+    let pending = this.boards.get(boardId);
+    if (!pending) {
+      pending = { drafts: [], senders: new Map(), last: new Map(), previews: new Map() };
+      this.boards.set(boardId, pending);
+    }
+    return pending;
+  }
+
   take(boardId: string): void {
     this.boards.delete(boardId);
   }
@@ -146,6 +166,16 @@ export class DraftBatcher<S> {
   }
 
   /**
+   * A live preview: leaves with the board's next flush, replacing what the same
+   * author sent of the same kind since the last one. Previews do not make their
+   * author an expected drawer (a flush never waits for them).
+   */
+  preview(boardId: string, preview: PeerPreview): void {
+    if (this.waiting.size === 0) this.timer.arm(() => this.delay(), () => this.flushAll());
+    this.waiting.preview(boardId, preview);
+  }
+
+  /**
    * Drafts arriving up to `phaseMs` after a tick are that tick's. Flushes this
    * board now if everyone who sent for the previous tick has sent for this one
    * and the tick is near (paced clients all send just before it).
@@ -162,9 +192,9 @@ export class DraftBatcher<S> {
     this.deliver(boardId, pending, tick);
   }
 
-  private deliver(boardId: string, { drafts, senders }: PendingDrafts<S>, tick: number): void {
+  private deliver(boardId: string, { drafts, senders, previews }: PendingDrafts<S>, tick: number): void {
     this.expected.set(boardId, { senders: new Set(senders.keys()), tick });
-    this.options.deliver({ boardId, drafts, senders });
+    this.options.deliver({ boardId, drafts, senders, ...(previews.size > 0 ? { previews: [...previews.values()] } : {}) });
   }
 
   private now(): number {
@@ -198,8 +228,11 @@ export const SENDERS_APART = 4;
  * one per sender), and senders drop their own drafts. Ephemeral: a client that
  * cannot keep up (congested) goes without.
  */
-export function deliverDrafts(fanout: BoardFanout, { boardId, drafts, senders }: DraftFlush<MeshSocket>): void {
+export function deliverDrafts(fanout: BoardFanout, { boardId, drafts, senders, previews }: DraftFlush<MeshSocket>): void {
   const room = boardRoom(boardId);
+  // Previews go to the whole board as one message (one encoding); authors skip their own.
+  if (previews && previews.length > 0) fanout.to(room).except(CONGESTED_ROOM).emit("previews", previews);
+  if (drafts.length === 0) return;
   if (drafts.length === 1) {
     const sender = senders.get(drafts[0].sessionId);
     fanout.to(room).except(sender ? [CONGESTED_ROOM, sender.id] : CONGESTED_ROOM).emit("draft", drafts[0]);

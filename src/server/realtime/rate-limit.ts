@@ -27,7 +27,7 @@ export interface RateLimits {
 }
 
 // `clock` is answered from memory at once, like relaying a cursor: live, not control.
-const EVENT_CLASS: Record<string, RateClass> = { op: "op", draft: "live", cursor: "live", clock: "live" };
+const EVENT_CLASS: Record<string, RateClass> = { op: "op", draft: "live", preview: "live", cursor: "live", clock: "live" };
 
 export function rateClassOf(event: string): RateClass {
   return Object.hasOwn(EVENT_CLASS, event) ? EVENT_CLASS[event] : "control";

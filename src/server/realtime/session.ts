@@ -212,6 +212,12 @@ export function createSessions(deps: SessionDeps): SessionStarter {
       deps.drafts.add(socket.data.boardId, { ...draft, sessionId: socket.data.sessionId }, socket);
     },
 
+    preview(socket, preview) {
+      if (socket.data.readOnly) return fail(socket, { code: "read_only", message: "this link is read-only", event: "preview" });
+      // Volatile like ink, on the same clock (draft-batcher.ts).
+      deps.drafts.preview(socket.data.boardId, { ...preview, sessionId: socket.data.sessionId });
+    },
+
     clock(_socket, _request, ack) {
       ack?.({ now: Date.now() });
     },

@@ -17,6 +17,8 @@ import type {
   Peer,
   PeerCursor,
   PeerDraft,
+  PeerPreview,
+  Preview,
   ProtocolError,
   SequencedOp,
   SnapshotItem,
@@ -62,6 +64,8 @@ export type SessionEvents = {
   presence: Peer[];
   /** Other members' live ink of one message (this session's own left out; may be empty). */
   drafts: PeerDraft[];
+  /** Other members' live previews of one message, in order (this session's own left out; may be empty). */
+  previews: PeerPreview[];
   /** Other members' cursors of one message (this session's own left out; may be empty). */
   cursors: PeerCursor[];
   /** Unsent work: count, adopted, why it waits. */
@@ -124,9 +128,15 @@ export class BoardSession extends Emitter<SessionEvents> {
   readonly presence = new PresenceState();
   private wire: BoardWire | null = null;
   /** Live ink waits for the ink clock's next tick. */
-  private readonly ink = new InkPacer((d) => {
-    if (this.connected) this.wire?.send("draft", d, true);
-  });
+  private readonly ink = new InkPacer(
+    (d) => {
+      if (this.connected) this.wire?.send("draft", d, true);
+    },
+    undefined,
+    (p) => {
+      if (this.connected) this.wire?.send("preview", p, true);
+    },
+  );
   private readonly clock = new ClockSync(
     () =>
       new Promise((resolve, reject) => {
@@ -265,6 +275,11 @@ export class BoardSession extends Emitter<SessionEvents> {
     if (this.connected) this.ink.push(d);
   }
 
+  /** A live preview (shape, move, text, selection, or a clear): on the ink clock's next tick; volatile. */
+  sendPreview(p: Preview): void {
+    if (this.connected) this.ink.pushPreview(p);
+  }
+
   sendCursor(c: Cursor): void {
     if (this.connected) this.wire?.send("cursor", c, true);
   }
@@ -294,6 +309,7 @@ export class BoardSession extends Emitter<SessionEvents> {
     // Batches may hold this session's own drafts (a busy board) and cursor: shown already.
     w.on("draft", (d) => this.emit("drafts", d.sessionId === this.sessionId ? [] : [d]));
     w.on("drafts", (batch) => this.emit("drafts", batch.filter((d) => d.sessionId !== this.sessionId)));
+    w.on("previews", (batch) => this.emit("previews", batch.filter((p) => p.sessionId !== this.sessionId)));
     w.on("cursors", (batch) => this.emit("cursors", batch.filter((c) => c.sessionId !== this.sessionId)));
     // The whole list once per connection, then deltas (held until the list has come).
     w.on("presence", (peers) => {

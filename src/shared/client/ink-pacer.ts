@@ -8,7 +8,7 @@
  */
 import { continuesDraft } from "../draft-merge.js";
 import { nextTick, type InkClock } from "../ink-clock.js";
-import type { Draft } from "../protocol.js";
+import { previewSlot, type Draft, type Preview, type PreviewKind } from "../protocol.js";
 
 export interface PacerTimers {
   /** Local time, ms since the epoch. */
@@ -25,12 +25,15 @@ const realTimers: PacerTimers = {
 
 export class InkPacer {
   private pending: Draft[] = [];
+  /** Live previews wait for the same tick; a later one of a kind replaces the earlier. */
+  private previews = new Map<PreviewKind, Preview>();
   private timer: unknown = null;
   private clock: { periodMs: number; offsetMs: number; phaseMs: number } | null = null;
 
   constructor(
     private readonly send: (d: Draft) => void,
     private readonly timers: PacerTimers = realTimers,
+    private readonly sendPreview: (p: Preview) => void = () => undefined,
   ) {}
 
   /**
@@ -60,18 +63,31 @@ export class InkPacer {
     this.schedule();
   }
 
+  /** A live preview: leaves on the next tick unless another of its kind replaces it first. */
+  pushPreview(p: Preview): void {
+    if (!this.clock) return this.sendPreview(p);
+    const slot = previewSlot(p);
+    this.previews.delete(slot);
+    this.previews.set(slot, p);
+    this.schedule();
+  }
+
   /** Sends what waits now (before a commit, so that a stroke's last points precede its `add`). */
   flush(): void {
     this.cancel();
     const out = this.pending;
     this.pending = [];
     for (const d of out) this.send(d);
+    const previews = [...this.previews.values()];
+    this.previews.clear();
+    for (const p of previews) this.sendPreview(p);
   }
 
   /** Forgets what waits (disconnected: live ink is never queued). */
   drop(): void {
     this.cancel();
     this.pending = [];
+    this.previews.clear();
   }
 
   private schedule(): void {

@@ -18,7 +18,7 @@ export interface WireEvents extends ServerToClientEvents {
 }
 
 /** Fire-and-forget events. */
-export type SendEvent = "draft" | "cursor" | "profile";
+export type SendEvent = "draft" | "preview" | "cursor" | "profile";
 /** Events answered by an ack. */
 export type CallEvent = "op" | "sync" | "clock";
 export type Payload<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];

@@ -1,0 +1,41 @@
+/**
+ * Live previews: what someone is doing with a tool other than the pen, shown to
+ * the board while they do it (docs/protocol.md, "Live previews"). Volatile like
+ * drafts and carried by the same ink clock; never stored. Each preview replaces
+ * its author's previous preview of the same kind; `clear` removes one kind.
+ * Kept apart from protocol.ts (which imports it) so the protocol's event maps
+ * stay one line per event.
+ */
+import { z } from "zod";
+import { LIMITS } from "./protocol-constants.js";
+import type { shapeSchema as ShapeSchema, textSchema as TextSchema } from "./protocol.js";
+
+export const PREVIEW_KINDS = ["shape", "move", "text", "selection"] as const;
+export type PreviewKind = (typeof PREVIEW_KINDS)[number];
+
+const itemIds = z.array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)).min(1).max(LIMITS.maxTargetsPerOp);
+const offset = z.number().min(-2 * LIMITS.maxCoordinate).max(2 * LIMITS.maxCoordinate);
+
+/**
+ * Built from the protocol's item schemas (protocol.ts calls it once and exports
+ * `previewSchema`): this file needs no runtime import of protocol.ts.
+ */
+export function buildPreviewSchema(shapeSchema: typeof ShapeSchema, textSchema: typeof TextSchema) {
+  return z.discriminatedUnion("kind", [
+  /** A shape being dragged: the item as it would be committed now. */
+  z.object({ kind: z.literal("shape"), item: shapeSchema }),
+  /** Items being dragged (or resized): their offset from where the board has them. */
+  z.object({ kind: z.literal("move"), itemIds, dx: offset, dy: offset }),
+  /** A text being typed (possibly still empty): the item as it would be committed now. */
+  z.object({ kind: z.literal("text"), item: textSchema.extend({ text: z.string().max(LIMITS.maxTextLength) }) }),
+  /** The author's selection, outlined in their colour by the others. */
+  z.object({ kind: z.literal("selection"), itemIds }),
+  /** The author committed, cancelled or put away the tool: drop their preview of that kind. */
+  z.object({ kind: z.literal("clear"), of: z.enum(PREVIEW_KINDS) }),
+  ]);
+}
+
+/** The kind a preview replaces (a clear names it). */
+export function previewSlot(p: { kind: PreviewKind | "clear"; of?: PreviewKind }): PreviewKind {
+  return p.kind === "clear" ? p.of! : p.kind;
+}
