@@ -248,6 +248,8 @@ export const clockRequestSchema = z.object({});
 export interface ClockReading {
   /** The server's time, ms since the epoch. */
   now: number;
+  /** The node's ink clock now: its period follows the node's load (absent from servers before it did). */
+  ink?: InkClock;
 }
 
 /** Someone on the board: one session (one socket), on whichever node serves it. */
