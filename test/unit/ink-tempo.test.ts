@@ -42,23 +42,23 @@ describe("ink tempo", () => {
 
   it("ignores a single busy reading (hysteresis)", () => {
     const c = new TempoController(settings);
-    feed(c, 0.05, 5);
-    c.observe(1);
-    feed(c, 0.05, 5);
+    feed(c, 0.02, 5);
+    c.observe(0.6);
+    feed(c, 0.02, 5);
     expect(c.periodMs).toBe(5);
   });
 
   it("does not oscillate under steady load whose level falls when the tick lengthens", () => {
-    // A node whose load halves each time the tick doubles (fewer frames), from 0.8 at 5 ms.
+    // A node whose load halves each time the tick doubles (fewer frames), from 0.4 at 5 ms.
     const c = new TempoController(settings);
-    const loadAt = (period: number) => 0.8 * (5 / period);
+    const loadAt = (period: number) => 0.4 * (5 / period);
     const seen: number[] = [];
     for (let i = 0; i < 200; i++) {
       c.observe(loadAt(c.periodMs));
       seen.push(c.periodMs);
     }
     const changes = seen.filter((p, i) => i > 0 && p !== seen[i - 1]).length;
-    // It settles (0.8 -> 0.4 at 10 ms: below LOAD_HIGH, above LOAD_LOW) and stays.
+    // It settles (0.4 -> 0.2 at 10 ms: below LOAD_HIGH, above LOAD_LOW) and stays.
     expect(seen.at(-1)).toBe(10);
     expect(changes).toBe(1);
   });
@@ -71,6 +71,14 @@ describe("ink tempo", () => {
     expect(firstDrop + 1).toBeGreaterThanOrEqual(DOWN_AFTER);
     expect(firstDrop + 1).toBeGreaterThan(UP_AFTER);
     expect(c.periodMs).toBe(5);
+  });
+
+  it("takes its thresholds from the settings", () => {
+    const c = new TempoController({ ...settings, loadHigh: 0.6, loadLow: 0.2 });
+    feed(c, 0.5, 20);
+    expect(c.periodMs).toBe(5);
+    feed(c, 0.9, 20);
+    expect(c.periodMs).toBe(33);
   });
 
   it("samples the node's load on an interval and tells of each change; a fixed clock never samples", () => {

@@ -21,14 +21,22 @@ export interface InkTempoSettings {
   maxMs: number;
   /** The flush lag at the longest tick; shorter ticks scale it down in proportion. */
   flushLagMs: number;
+  /** Smoothed event-loop utilisation above which the tick lengthens (default LOAD_HIGH). */
+  loadHigh?: number;
+  /** ... and below which it shortens (default LOAD_LOW); keep it under half of loadHigh, so a doubled tick does not swing back. */
+  loadLow?: number;
 }
 
 /** Chosen with `npm run bench` (BENCHMARKS.md, "The ink clock"): 33 ms batches classroom load within the p99 budget. */
 export const DEFAULT_TEMPO: InkTempoSettings = { minMs: 5, maxMs: 33, flushLagMs: 12 };
 
-/** Smoothed event-loop utilisation above which the tick lengthens, below which it shortens. */
-export const LOAD_HIGH = 0.5;
-export const LOAD_LOW = 0.2;
+/**
+ * Smoothed event-loop utilisation above which the tick lengthens, below which it
+ * shortens. A node near a quarter busy already pays more in writes than batching
+ * costs in latency; the bench (light against classroom) is where to tune these.
+ */
+export const LOAD_HIGH = 0.25;
+export const LOAD_LOW = 0.1;
 /** Consecutive samples past a threshold before a rung changes: up soon (latency), down slowly (stability). */
 export const UP_AFTER = 2;
 export const DOWN_AFTER = 5;
@@ -71,8 +79,8 @@ export class TempoController {
   observe(load: number): boolean {
     if (!Number.isFinite(load)) return false;
     this.smoothed = this.smoothed * (1 - SMOOTHING) + Math.min(1, Math.max(0, load)) * SMOOTHING;
-    this.above = this.smoothed > LOAD_HIGH ? this.above + 1 : 0;
-    this.below = this.smoothed < LOAD_LOW ? this.below + 1 : 0;
+    this.above = this.smoothed > (this.settings.loadHigh ?? LOAD_HIGH) ? this.above + 1 : 0;
+    this.below = this.smoothed < (this.settings.loadLow ?? LOAD_LOW) ? this.below + 1 : 0;
     if (this.above >= UP_AFTER && this.rung < this.ladder.length - 1) return this.move(1);
     if (this.below >= DOWN_AFTER && this.rung > 0) return this.move(-1);
     return false;
