@@ -28,6 +28,18 @@ export interface LoadResult {
   server_cores: number;
   generator_cores: number;
   frames_per_s: number;
+  /**
+   * Server-side CPU (nodes + HAProxy + Redis, from /proc, user + system) over
+   * the window, in microseconds, divided by the outbound frames delivered in it:
+   * the WebSocket messages carrying live ink that watchers received (a `draft`
+   * or `drafts` event for meshboard, a `drawing` event for the seed's design, a
+   * text frame for the floor), as counted by the load generator. Inbound frames
+   * (drawers' sends), commits, presence and clock traffic are not counted in the
+   * denominator; their cost is in the numerator. See BENCHMARKS.md.
+   */
+  cpu_us_per_frame: number;
+  /** The same, split by role (nodes, balancer, redis). */
+  cpu_us_per_frame_by_role: Record<string, number>;
   points_per_frame: number;
   redis_messages_per_s: number;
   redis_bytes_per_s: number;
@@ -186,6 +198,8 @@ export async function runLoad(
       server_cores: round(total / windowS),
       generator_cores: round(stats.generatorCpuS / windowS),
       frames_per_s: Math.round(stats.frames / windowS),
+      cpu_us_per_frame: round(stats.frames ? (total / stats.frames) * 1e6 : NaN, 1),
+      cpu_us_per_frame_by_role: Object.fromEntries(Object.entries(cpuS).map(([k, v]) => [k, round(stats.frames ? (v / stats.frames) * 1e6 : NaN, 1)])),
       points_per_frame: round(stats.points / Math.max(1, stats.frames)),
       redis_messages_per_s: traffic ? Math.round(traffic.publishes / windowS) : 0,
       redis_bytes_per_s: traffic ? Math.round((traffic.bytes_in + traffic.bytes_out) / windowS) : 0,

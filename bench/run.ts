@@ -7,7 +7,7 @@
  *   --quick            full-size scenarios, short windows (< 3 min on 2 cores)
  *   (default)          full-size scenarios, 20 s windows
  *   --json             print the result object last on stdout
- *   --scenarios a,b    subset of classroom,stadium,connections
+ *   --scenarios a,b    subset of light,classroom,stadium,connections
  *   --systems a,b      subset of baseline,meshboard,floor
  *   --boards N         classroom size (also --members, --drawers per board); --window S; --warmup S; --workers N
  *   --pointer-hz N     drawers' pointer rate (default 60; the meshboard client sends one draft
@@ -35,7 +35,8 @@ import { parseArgs } from "node:util";
 import { lineChart, type Series } from "./lib/svg-chart.js";
 import { renderTable } from "./lib/table.js";
 import { routingFor, runConnections, runLoad, withSystem, type ConnectionsResult, type LoadKnobs, type LoadResult } from "./measure.js";
-import { classroom, connections, stadium, TIMING, type Mode, type Scenario } from "./scenarios.js";
+import { report, scenarioEntry, sweepRows, type ScenarioResult, type SweepMeasurement, type SystemResults } from "./report.js";
+import { classroom, connections, light, stadium, TIMING, type Mode, type Scenario } from "./scenarios.js";
 import { LEVER_STEPS } from "./levers/steps.js";
 import { ALL_SYSTEMS, SYSTEMS, type RunningSystem, type SystemName } from "./systems.js";
 import { ROUTINGS, type Routing } from "../scripts/lib/haproxy-config.js";
@@ -90,7 +91,7 @@ const list = <T extends string>(v: string | undefined, all: readonly T[]): T[] =
   return picked;
 };
 const systems = args.systems ? list(args.systems, ALL_SYSTEMS) : [...SYSTEMS];
-const scenarioNames = list(args.scenarios, ["classroom", "stadium", "connections"] as const);
+const scenarioNames = list(args.scenarios, ["light", "classroom", "stadium", "connections"] as const);
 if (args.routing && !ROUTINGS.includes(args.routing as Routing)) throw new Error(`--routing: one of ${ROUTINGS.join(", ")}`);
 if (args.parser !== "default" && args.parser !== "msgpack") throw new Error("--parser: default or msgpack");
 const knobs: LoadKnobs = {
@@ -118,7 +119,13 @@ function stadiumScenario() {
   if (args["pointer-hz"]) s.pointerHz = Number(args["pointer-hz"]);
   return s;
 }
-const scenarios: Scenario[] = scenarioNames.map((n) => (n === "classroom" ? classroomScenario() : n === "stadium" ? stadiumScenario() : connections(mode)));
+/** light: classroom's shape, smaller (--members, --drawers and --pointer-hz apply; --boards does not). */
+function lightScenario() {
+  return { ...classroomScenario(light(mode).boards), name: "light" };
+}
+const scenarios: Scenario[] = scenarioNames.map((n) =>
+  n === "light" ? lightScenario() : n === "classroom" ? classroomScenario() : n === "stadium" ? stadiumScenario() : connections(mode),
+);
 
 /** Newest mtime of the .ts files under a directory. */
 function newest(dir: string): number {
@@ -168,17 +175,6 @@ function machine() {
   return { cpus: cpu.length, cpu_model: cpu[0]?.model ?? "", memory_gib: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version, haproxy, redis };
 }
 
-type SystemResults = Partial<Record<SystemName, LoadResult | ConnectionsResult>>;
-interface ScenarioResult {
-  name: string;
-  params: Record<string, unknown>;
-  baseline?: LoadResult | ConnectionsResult;
-  meshboard?: LoadResult | ConnectionsResult;
-  floor?: LoadResult | ConnectionsResult;
-  lab?: LoadResult | ConnectionsResult;
-  efficiency_ratio?: number | null;
-}
-
 async function main(): Promise<void> {
   const begun = Date.now();
   build(!args["no-build"]);
@@ -217,17 +213,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  const results: ScenarioResult[] = scenarios.map((scenario) => {
-    const bySystem = per.get(scenario.name)!;
-    const { kind: _kind, name, ...params } = scenario;
-    const entry: ScenarioResult = { name, params, ...bySystem };
-    // CPU per point: the seed's design over meshboard's (no meaning for idle sockets).
-    const b = bySystem.baseline as LoadResult | undefined;
-    const m = bySystem.meshboard as LoadResult | undefined;
-    entry.efficiency_ratio =
-      scenario.kind === "load" && b && m && m.cpu_s_per_million_points ? Number((b.cpu_s_per_million_points / m.cpu_s_per_million_points).toFixed(2)) : null;
-    return entry;
-  });
+  const results: ScenarioResult[] = scenarios.map((scenario) => scenarioEntry(scenario, per.get(scenario.name)!));
   const output = {
     mode,
     date: new Date().toISOString(),
@@ -255,7 +241,7 @@ const COLORS: Record<SystemName, string> = { baseline: "#c92a2a", meshboard: "#1
 
 /** Classroom at growing sizes: latency and cost against delivered load, per system. */
 async function sweep(boardCounts: number[], begun: number): Promise<void> {
-  const rows: Array<{ system: SystemName; boards: number; result: LoadResult }> = [];
+  const rows: SweepMeasurement[] = [];
   for (const boards of boardCounts) {
     const scenario = classroomScenario(boards);
     log(`== classroom sweep: ${boards} boards`);
@@ -268,7 +254,7 @@ async function sweep(boardCounts: number[], begun: number): Promise<void> {
       }
     }
   }
-  const output = { mode, date: new Date().toISOString(), machine: machine(), timing, knobs, sweep: rows, duration_s: Math.round((Date.now() - begun) / 1000) };
+  const output = { mode, date: new Date().toISOString(), machine: machine(), timing, knobs, sweep: sweepRows(rows), duration_s: Math.round((Date.now() - begun) / 1000) };
   save("sweep", output);
   const series = (metric: (r: LoadResult) => number, dashed = false, suffix = "") =>
     systems.map<Series>((system) => ({
@@ -298,8 +284,18 @@ async function sweep(boardCounts: number[], begun: number): Promise<void> {
   );
   log("charts: bench/charts/classroom-latency.svg, bench/charts/classroom-cpu.svg");
   const table = renderTable(
-    ["system", "boards", "offered/s", "points/s", "p50 ms", "p99 ms", "CPU-s/M pts", "cores"],
-    rows.map((r) => [r.system, r.boards, r.result.offered_points_per_s, r.result.delivered_points_per_s, r.result.p50_ms, r.result.p99_ms, r.result.cpu_s_per_million_points, r.result.server_cores]),
+    ["system", "boards", "offered/s", "points/s", "p50 ms", "p99 ms", "CPU-s/M pts", "CPU µs/frame", "cores"],
+    rows.map((r) => [
+      r.system,
+      r.boards,
+      r.result.offered_points_per_s,
+      r.result.delivered_points_per_s,
+      r.result.p50_ms,
+      r.result.p99_ms,
+      r.result.cpu_s_per_million_points,
+      r.result.cpu_us_per_frame,
+      r.result.server_cores,
+    ]),
   );
   process.stdout.write(`\n${table}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify(output)}\n`);
@@ -352,47 +348,6 @@ async function levers(begun: number): Promise<void> {
   );
   process.stdout.write(`\n${table}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify(output)}\n`);
-}
-
-export function report(results: ScenarioResult[], markdown = false): string {
-  const loadRows: Array<Array<string | number>> = [];
-  const connRows: Array<Array<string | number>> = [];
-  for (const r of results) {
-    for (const system of ALL_SYSTEMS) {
-      const v = r[system];
-      if (!v) continue;
-      if ("p99_ms" in v) {
-        loadRows.push([
-          `${r.name} / ${system}`,
-          v.p50_ms,
-          v.p95_ms,
-          v.p99_ms,
-          v.delivered_points_per_s,
-          v.offered_points_per_s,
-          v.cpu_s_per_million_points,
-          v.server_cores,
-          v.points_per_frame,
-          v.redis_messages_per_s,
-          Math.round(v.redis_bytes_per_s / 1024),
-        ]);
-      } else {
-        connRows.push([`${r.name} / ${system}`, v.sockets, v.heap_bytes_per_socket, v.rss_bytes_per_socket, v.connect_per_s]);
-      }
-    }
-    if (r.efficiency_ratio !== undefined && r.name !== "connections") loadRows.push([`${r.name}: efficiency ratio ${r.efficiency_ratio ?? "-"}`, "", "", "", "", "", "", "", "", "", ""]);
-  }
-  const parts: string[] = [];
-  if (loadRows.length) {
-    parts.push(
-      renderTable(
-        ["scenario / system", "p50 ms", "p95 ms", "p99 ms", "points/s", "offered/s", "CPU-s/M pts", "cores", "pts/frame", "redis msg/s", "redis KiB/s"],
-        loadRows,
-        markdown,
-      ),
-    );
-  }
-  if (connRows.length) parts.push(renderTable(["scenario / system", "sockets", "heap B/socket", "RSS B/socket", "connects/s"], connRows, markdown));
-  return parts.join("\n\n");
 }
 
 main().catch((err) => {

@@ -60,6 +60,15 @@ export function classroom(mode: Mode, boards?: number): LoadScenario {
   };
 }
 
+/**
+ * light: classroom's shape at a sixth of its size (5 boards x 10 people, 2
+ * drawing at 60 Hz), where the servers are mostly idle: what a person waits
+ * when nothing else competes (issue 14: low latency when idle).
+ */
+export function light(mode: Mode): LoadScenario {
+  return { ...classroom(mode, mode === "smoke" ? 2 : 5), name: "light" };
+}
+
 export function stadium(mode: Mode): LoadScenario {
   return {
     kind: "load",

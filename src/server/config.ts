@@ -6,7 +6,7 @@ import { z } from "zod";
 import { DEFAULT_PORT } from "../shared/constants.js";
 import { LIMITS } from "../shared/protocol-constants.js";
 import { RATE_CLASSES, parseRate, type Rate, type RateClass, type RateLimits } from "./realtime/rate-limit.js";
-import { DEFAULT_INK, type InkSettings } from "./realtime/draft-batcher.js";
+import { DEFAULT_TEMPO, LOAD_HIGH, LOAD_LOW, type InkTempoSettings } from "./realtime/ink-tempo.js";
 import type { SlowClientLimits } from "./realtime/slow-clients.js";
 import type { ConnectionLimits } from "./http/connection-limits.js";
 import { DEFAULT_BOARD_MAX_BYTES } from "./store/board-store.js";
@@ -108,10 +108,17 @@ const envSchema = z.object({
   SLOW_CLIENT_MAX_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   /** A congested client whose buffer does not drain for this long is disconnected. */
   SLOW_CLIENT_STALL_SECONDS: z.coerce.number().min(0.1).max(600).default(10),
-  /** Period of the ink clock: clients send live ink once per tick, the node relays a board's ink once per tick. */
-  INK_TICK_MS: z.coerce.number().int().min(5).max(1000).default(DEFAULT_INK.tickMs),
-  /** The latest a node relays a tick's ink after the tick (a board whose drawers have all sent leaves at once). */
-  INK_FLUSH_LAG_MS: z.coerce.number().int().min(0).max(500).default(DEFAULT_INK.flushLagMs),
+  /** A fixed ink clock: clients send live ink once per tick, the node relays a board's ink once per tick. Unset: the tick follows load. */
+  INK_TICK_MS: z.coerce.number().int().min(2).max(1000).optional(),
+  /** The ink clock's shortest tick, on an idle node (ink-tempo.ts). */
+  INK_TICK_MIN_MS: z.coerce.number().int().min(2).max(1000).default(DEFAULT_TEMPO.minMs),
+  /** The ink clock's longest tick, on a busy node: bounds what batching adds to latency. */
+  INK_TICK_MAX_MS: z.coerce.number().int().min(2).max(1000).default(DEFAULT_TEMPO.maxMs),
+  /** Event-loop utilisation (0-1) above which a node lengthens its tick, and below which it shortens it (ink-tempo.ts). */
+  INK_LOAD_HIGH: z.coerce.number().gt(0).lt(1).default(LOAD_HIGH),
+  INK_LOAD_LOW: z.coerce.number().gt(0).lt(1).default(LOAD_LOW),
+  /** The latest a node relays a tick's ink after the longest tick (shorter ticks scale it; a board whose drawers have all sent leaves at once). */
+  INK_FLUSH_LAG_MS: z.coerce.number().int().min(0).max(500).default(DEFAULT_TEMPO.flushLagMs),
   /** Cluster mode: how long the peers of a node that stopped heartbeating stay listed (heartbeat: a third of it). */
   PRESENCE_TTL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** Stored bytes per board (ops and snapshot); adds and edits past it get `board_full`. */
@@ -123,7 +130,9 @@ const envSchema = z.object({
   /** New boards (a first op on an empty board) per client address, as `<per second>/<burst>`, over the whole cluster. */
   RATE_IP_NEW_BOARD: rateSpec.default("0.2/100"),
 })
-  .refine((e) => e.INK_FLUSH_LAG_MS < e.INK_TICK_MS, { path: ["INK_FLUSH_LAG_MS"], message: "must be shorter than INK_TICK_MS" })
+  .refine((e) => e.INK_TICK_MS !== undefined || e.INK_TICK_MIN_MS <= e.INK_TICK_MAX_MS, { path: ["INK_TICK_MIN_MS"], message: "must not exceed INK_TICK_MAX_MS" })
+  .refine((e) => e.INK_LOAD_LOW < e.INK_LOAD_HIGH, { path: ["INK_LOAD_LOW"], message: "must be below INK_LOAD_HIGH" })
+  .refine((e) => e.INK_FLUSH_LAG_MS < (e.INK_TICK_MS ?? e.INK_TICK_MAX_MS), { path: ["INK_FLUSH_LAG_MS"], message: "must be shorter than the longest tick (INK_TICK_MS or INK_TICK_MAX_MS)" })
   // A catch-up page is sent once the buffer is under the soft limit, and holds at least one op:
   // the gap up to the hard limit must fit the largest op, or a board holding one could never load.
   .refine((e) => e.SLOW_CLIENT_MAX_BYTES - e.SLOW_CLIENT_BUFFER_BYTES >= MIN_PAGE_ROOM, {
@@ -162,7 +171,8 @@ export interface Config {
    * the buffer is under the soft limit).
    */
   pageBytes: number;
-  ink: InkSettings;
+  /** The ink clock's range (min = max: a fixed clock). */
+  ink: InkTempoSettings;
   /** Cluster mode: a peer's lifetime in Redis without its node's heartbeat. */
   presenceTtlMs: number;
   boardMaxBytes: number;
@@ -222,7 +232,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
       stallMs: e.SLOW_CLIENT_STALL_SECONDS * 1000,
     },
     pageBytes: Math.min(LIMITS.catchUpPageBytes, e.SLOW_CLIENT_MAX_BYTES - e.SLOW_CLIENT_BUFFER_BYTES),
-    ink: { tickMs: e.INK_TICK_MS, flushLagMs: e.INK_FLUSH_LAG_MS },
+    ink:
+      e.INK_TICK_MS !== undefined
+        ? { minMs: e.INK_TICK_MS, maxMs: e.INK_TICK_MS, flushLagMs: e.INK_FLUSH_LAG_MS }
+        : { minMs: e.INK_TICK_MIN_MS, maxMs: e.INK_TICK_MAX_MS, flushLagMs: e.INK_FLUSH_LAG_MS, loadHigh: e.INK_LOAD_HIGH, loadLow: e.INK_LOAD_LOW },
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
     boardMaxBytes: e.BOARD_MAX_BYTES,
     retentionMs: e.BOARD_RETENTION_SECONDS * 1000,

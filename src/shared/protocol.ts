@@ -328,6 +328,8 @@ export const clockRequestSchema = z.object({});
 export const clockReadingSchema = z.strictObject({
   /** The server's time, ms since the epoch. */
   now: z.number(),
+  /** The node's ink clock now: its period follows the node's load (absent from servers before it did). */
+  ink: inkClockSchema.optional(),
 });
 export type ClockReading = z.infer<typeof clockReadingSchema>;
 

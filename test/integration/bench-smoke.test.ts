@@ -1,8 +1,9 @@
 /**
  * The benchmark's smoke run, as CI runs it (tiny loads, no thresholds), holding
- * `--json` to the shape issue 6 defines: one JSON object last on stdout, every
- * scenario with the three systems, and the efficiency ratio as the seed's CPU per
- * point over meshboard's.
+ * `--json` to the shape issues 6 and 14 define: one JSON object last on stdout,
+ * every scenario (light, classroom, stadium, connections) with the three systems,
+ * the efficiency ratio as the seed's CPU per point over meshboard's, and each
+ * system's server CPU per outbound frame. The sweep's shape: test/unit/bench-report.test.ts.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -17,10 +18,13 @@ const load = z.object({
   p99_ms: z.number(),
   delivered_points_per_s: z.number().positive(),
   cpu_s_per_million_points: z.number().positive(),
+  cpu_us_per_frame: z.number().positive(),
+  cpu_us_per_frame_by_role: z.record(z.string(), z.number()),
 });
 const sockets = z.object({ sockets: z.number().int().positive(), heap_bytes_per_socket: z.number().positive() });
 const report = z.object({
   scenarios: z.tuple([
+    z.object({ name: z.literal("light"), baseline: load, meshboard: load, floor: load, efficiency_ratio: z.number().positive() }),
     z.object({ name: z.literal("classroom"), baseline: load, meshboard: load, floor: load, efficiency_ratio: z.number().positive() }),
     z.object({ name: z.literal("stadium"), baseline: load, meshboard: load, floor: load, efficiency_ratio: z.number().positive() }),
     z.object({ name: z.literal("connections"), meshboard: sockets }),
@@ -32,7 +36,7 @@ describe("npm run bench -- --smoke --json", () => {
     const { stdout } = await run("npx", ["tsx", "bench/run.ts", "--smoke", "--json"], { timeout: 240_000, maxBuffer: 16 * 1024 * 1024 });
     const last = stdout.trim().split("\n").at(-1) ?? "";
     const parsed = report.parse(JSON.parse(last));
-    for (const s of parsed.scenarios.slice(0, 2) as Array<{ baseline: z.infer<typeof load>; meshboard: z.infer<typeof load>; efficiency_ratio: number }>) {
+    for (const s of parsed.scenarios.slice(0, 3) as Array<{ baseline: z.infer<typeof load>; meshboard: z.infer<typeof load>; efficiency_ratio: number }>) {
       expect(s.efficiency_ratio).toBeCloseTo(s.baseline.cpu_s_per_million_points / s.meshboard.cpu_s_per_million_points, 1);
     }
     // The human table comes first.

@@ -31,6 +31,8 @@ describe("the ink clock", () => {
     const reading = await a.socket.timeout(5_000).emitWithAck("clock", {});
     expect(reading.now).toBeGreaterThanOrEqual(before - 5);
     expect(reading.now).toBeLessThanOrEqual(Date.now() + 5);
+    // A fixed clock (INK_TICK_MS set): every answer carries the same period.
+    expect(reading.ink).toEqual({ periodMs: TICK_MS });
   });
 
   it("relays a board's drafts of one tick as one message", async () => {

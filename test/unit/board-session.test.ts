@@ -322,6 +322,35 @@ describe("BoardSession stream", () => {
     expect(drafts[1].payload).toMatchObject({ from: 1, points: [1, 1, 1, 1] });
   });
 
+  it("follows the node's tick as clock answers announce it (the tick follows the node's load)", async () => {
+    const { s, wire } = session();
+    s.start();
+    const w = wire();
+    w.connect({ ink: { periodMs: 40 } });
+    const draft = { itemId: "item-0000001", color: "#000000", width: 2, from: 0, points: [1, 1] };
+    await vi.advanceTimersByTimeAsync(0);
+    // Same clocks, no trip: ticks on multiples of 40 ms here.
+    w.calls.find((c) => c.event === "clock")!.answer({ now: Date.now(), ink: { periodMs: 40 } });
+    await settle();
+    vi.setSystemTime(3_000_001);
+    s.sendDraft(draft);
+    await vi.advanceTimersByTimeAsync(38);
+    expect(w.sent.filter((m) => m.event === "draft")).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(w.sent.filter((m) => m.event === "draft")).toHaveLength(1);
+    // The node went idle: its next answer (a second later) announces a 5 ms tick.
+    await vi.advanceTimersByTimeAsync(1_000);
+    const second = w.calls.filter((c) => c.event === "clock")[1];
+    second.answer({ now: Date.now(), ink: { periodMs: 5 } });
+    await settle();
+    vi.setSystemTime(3_002_001);
+    s.sendDraft({ ...draft, from: 1 });
+    await vi.advanceTimersByTimeAsync(3);
+    expect(w.sent.filter((m) => m.event === "draft")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(w.sent.filter((m) => m.event === "draft")).toHaveLength(2);
+  });
+
   it("leaves its own drafts and cursors out of what it reports", () => {
     const { s, wire } = session();
     const seen: string[] = [];

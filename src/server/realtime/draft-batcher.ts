@@ -18,20 +18,6 @@ import { CONGESTED_ROOM } from "./slow-clients.js";
 import { boardRoom, type BoardFanout, type MeshSocket } from "./types.js";
 import { FlushTimer, type TimerHooks } from "./flush-timer.js";
 
-/** The node's ink clock (config INK_TICK_MS, INK_FLUSH_LAG_MS). */
-export interface InkSettings {
-  /** Clients send live ink on multiples of this on the server's clock; the node flushes once per tick. */
-  tickMs: number;
-  /**
-   * The latest a tick's flush waits for its ink; a board whose drawers have all
-   * sent leaves at once instead (EARLY_FLUSH_MS).
-   */
-  flushLagMs: number;
-}
-
-/** Chosen with `npm run bench` (BENCHMARKS.md, "The ink clock"). */
-export const DEFAULT_INK: InkSettings = { tickMs: 33, flushLagMs: 12 };
-
 export interface DraftFlush<S> {
   boardId: string;
   /** In arrival order; contiguous drafts of one item merged. */

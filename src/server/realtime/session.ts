@@ -62,8 +62,8 @@ export interface SessionDeps {
   drafts: DraftBatcher<MeshSocket>;
   /** Cursors leave once per tick too (cursor-batcher.ts). */
   cursors: CursorBatcher;
-  /** The node's ink clock, told to clients in `welcome`. */
-  ink: InkClock;
+  /** The node's ink clock now (its period follows load), told to clients in `welcome` and clock answers. */
+  ink: () => InkClock;
 }
 
 /** A socket over its rate limit hears about it at most this often (its acks always say so). */
@@ -219,7 +219,8 @@ export function createSessions(deps: SessionDeps): SessionStarter {
     },
 
     clock(_socket, _request, ack) {
-      ack?.({ now: Date.now() });
+      // The current period too: how a client learns that the node changed its tick.
+      ack?.({ now: Date.now(), ink: deps.ink() });
     },
 
     cursor(socket, cursor) {
@@ -350,7 +351,7 @@ export function createSessions(deps: SessionDeps): SessionStarter {
         ...(readOnlyReason ? { readOnlyReason } : {}),
         self: { clientId: socket.data.clientId },
         limits: LIMITS,
-        ink: deps.ink,
+        ink: deps.ink(),
       });
       // A compacted board starts with its snapshot, in pages.
       let since = from;

@@ -5,7 +5,8 @@ import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/con
 import { ERROR_CODES, HEARTBEAT, LIMITS, type ErrorCode } from "../../shared/protocol.js";
 import { allowRequest, handshakeMiddleware, type Admission } from "./handshake.js";
 import { CursorBatcher } from "./cursor-batcher.js";
-import { DraftBatcher, deliverDrafts, type InkSettings } from "./draft-batcher.js";
+import { DraftBatcher, deliverDrafts } from "./draft-batcher.js";
+import { InkTempo, type InkTempoSettings } from "./ink-tempo.js";
 import { PRESENCE_FLUSH_MS, PresenceCoalescer, PresenceFeed, deliverPresence } from "./presence-feed.js";
 import type { PresenceRegistry } from "./presence.js";
 import { sessionRelease } from "./io-internals.js";
@@ -38,7 +39,7 @@ export function createSocketServer(http: HttpServer, options: SocketServerOption
   });
 }
 
-export interface InkRelay extends InkSettings {
+export interface InkRelay extends InkTempoSettings {
   /** Whether other nodes may have members of a board (cluster mode; absent: never). */
   shared?: (boardId: string) => boolean;
 }
@@ -46,7 +47,7 @@ export interface InkRelay extends InkSettings {
 export interface AttachedSessions {
   /** Finishes presence writes in flight and sends pending deltas (a draining node, after closing its clients). */
   settle(): Promise<void>;
-  /** Stops the sessions' node-wide timers (after settle). */
+  /** Stops the sessions' node-wide timers (after settle), the ink tempo's load sampling among them. */
   close(): void;
 }
 
@@ -58,16 +59,27 @@ export function attachSessions(
 ): AttachedSessions {
   // Live traffic goes through Redis only when another node may have members of the board.
   const fanoutFor = (boardId: string): BoardFanout => (ink.shared?.(boardId) ? io : io.local);
+  // The ink clock's period follows this node's load (ink-tempo.ts); the batchers read it at each flush.
+  const tempo = new InkTempo(ink, { changed: (periodMs) => deps.log.debug({ periodMs }, "ink tick changed") });
+  tempo.start();
   // Live ink leaves once per tick of the ink clock, a board's drafts in one `drafts` message.
   const drafts = new DraftBatcher<MeshSocket>({
-    flushMs: ink.tickMs,
-    phaseMs: ink.flushLagMs,
+    get flushMs() {
+      return tempo.periodMs;
+    },
+    get phaseMs() {
+      return tempo.flushLagMs;
+    },
     deliver: (flush) => deliverDrafts(fanoutFor(flush.boardId), flush),
   });
   // Cursors too: one `cursors` message per board per tick, the latest position of each mover.
   const cursors = new CursorBatcher({
-    periodMs: ink.tickMs,
-    phaseMs: ink.flushLagMs,
+    get periodMs() {
+      return tempo.periodMs;
+    },
+    get phaseMs() {
+      return tempo.flushLagMs;
+    },
     deliver: (boardId, batch) => fanoutFor(boardId).to(boardRoom(boardId)).except(CONGESTED_ROOM).volatile.emit("cursors", batch),
   });
   // Presence deltas always go through the adapter: rare, and a member elsewhere must not miss one.
@@ -81,12 +93,18 @@ export function attachSessions(
   );
   // What Socket.IO, Engine.IO and ws keep per connection that a started session never reads (io-internals.ts).
   const release = sessionRelease(io, { log: deps.log });
-  const startSession = createSessions({ ...deps, io, drafts, cursors, presence, ink: { periodMs: ink.tickMs } });
+  const startSession = createSessions({ ...deps, io, drafts, cursors, presence, ink: () => ({ periodMs: tempo.periodMs }) });
   io.on("connection", (socket) => {
     startSession(socket);
     release(socket);
   });
-  return { settle: () => presence.settle(), close: () => startSession.close() };
+  return {
+    settle: () => presence.settle(),
+    close: () => {
+      tempo.stop();
+      startSession.close();
+    },
+  };
 }
 
 /** Counts and logs a refused handshake; the auth payload (and any token in it) is never logged. */

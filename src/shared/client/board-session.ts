@@ -13,6 +13,7 @@ import type {
   BoardOp,
   Cursor,
   Draft,
+  InkClock,
   OpAck,
   Peer,
   PeerCursor,
@@ -143,12 +144,20 @@ export class BoardSession extends Emitter<SessionEvents> {
         const sentAt = Date.now();
         const wire = this.wire;
         if (!wire) return reject(new Error("not connected"));
-        // A refusal (rate_limited) is no reading.
-        wire.call("clock", {}, CLOCK_TIMEOUT_MS, (err, r) => (err || !r ? reject(err ?? new Error("no answer")) : "now" in r ? resolve({ sentAt, serverNow: r.now, receivedAt: Date.now() }) : reject(new Error(r.error.message))));
+        wire.call("clock", {}, CLOCK_TIMEOUT_MS, (err, r) => {
+          if (err || !r) return reject(err ?? new Error("no answer"));
+          // A refusal (rate_limited) is no reading.
+          if (!("now" in r)) return reject(new Error(r.error.message));
+          // The node's tick follows its load: the newest answer says what it is now.
+          if (r.ink && this.inkClock) this.inkClock = r.ink;
+          resolve({ sentAt, serverNow: r.now, receivedAt: Date.now() });
+        });
       }),
     // Ink leaves a trip early, so that it reaches the node on the tick.
-    ({ offsetMs, tripMs }) => this.welcomed && this.ink.setClock(this.welcomed.ink, offsetMs, tripMs),
+    ({ offsetMs, tripMs }) => this.inkClock && this.ink.setClock(this.inkClock, offsetMs, tripMs),
   );
+  /** The node's ink clock as last announced (welcome, then clock answers). */
+  private inkClock: InkClock | null = null;
   private welcomed: Welcome | null = null;
   private syncing = false;
   /** Pages of a snapshot being received. */
@@ -326,6 +335,7 @@ export class BoardSession extends Emitter<SessionEvents> {
     w.on("drain", (info) => this.emit("drain", info));
     w.on("disconnect", (reason) => {
       this.welcomed = null;
+      this.inkClock = null;
       this.presence.disconnected();
       this.syncing = false;
       this.ink.drop();
@@ -352,6 +362,7 @@ export class BoardSession extends Emitter<SessionEvents> {
       this.emit("problem", { message: "The board was reset on the server; reloading it.", kind: "info" });
     }
     this.welcomed = w;
+    this.inkClock = w.ink;
     if (w.self?.clientId) this.lastSelf = w.self.clientId;
     this.setStatus("connected");
     this.emit("welcome", w);
