@@ -10,8 +10,9 @@ import { z } from "zod";
 import { LIMITS } from "./protocol-constants.js";
 import type { shapeSchema as ShapeSchema, textSchema as TextSchema } from "./protocol.js";
 
-export const PREVIEW_KINDS = ["shape", "move", "text", "selection"] as const;
-export type PreviewKind = (typeof PREVIEW_KINDS)[number];
+import { PREVIEW_KINDS } from "./preview-kinds.js";
+
+export { PREVIEW_KINDS, previewSlot, type PreviewKind } from "./preview-kinds.js";
 
 const itemIds = z.array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)).min(1).max(LIMITS.maxTargetsPerOp);
 const offset = z.number().min(-2 * LIMITS.maxCoordinate).max(2 * LIMITS.maxCoordinate);
@@ -33,9 +34,4 @@ export function buildPreviewSchema(shapeSchema: typeof ShapeSchema, textSchema: 
   /** The author committed, cancelled or put away the tool: drop their preview of that kind. */
   z.object({ kind: z.literal("clear"), of: z.enum(PREVIEW_KINDS) }),
   ]);
-}
-
-/** The kind a preview replaces (a clear names it). */
-export function previewSlot(p: { kind: PreviewKind | "clear"; of?: PreviewKind }): PreviewKind {
-  return p.kind === "clear" ? p.of! : p.kind;
 }

@@ -14,7 +14,8 @@ import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
 
 const SECRET = "e2e-access-secret-0123456789abcdefghij";
-const VIEW = { width: 1000, height: 700 };
+// Wide enough that every tool sits in the toolbar (narrower windows move some into "More tools": test/e2e/layout.test.ts).
+const VIEW = { width: 1280, height: 800 };
 
 /** Two strokes across the middle, away from the toolbar and the corners. */
 const FIRST: [number, number][] = [

@@ -67,6 +67,12 @@ describe("asset delivery", () => {
     expect((await get("/b/delivery")).body.toString("utf8")).toContain("<html");
   });
 
+  it("keeps the schema library out of the browser bundle (it compiles with eval, which the CSP forbids)", async () => {
+    for (const asset of (await assetPaths()).filter((p) => p.endsWith(".js"))) {
+      expect((await get(asset)).body.toString("utf8")).not.toContain("_zod");
+    }
+  });
+
   it("keeps source maps off the public server", async () => {
     for (const asset of await assetPaths()) {
       const body = (await get(asset)).body.toString("utf8");

@@ -105,10 +105,11 @@ function poll(probe: () => Promise<void>): { times: number[]; failures: string[]
 
 beforeAll(async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), "meshboard-overload-"));
-  const store = new SqliteBoardStore(dataDir, { maxItemsPerBoard: LIMITS.maxItemsPerBoard });
+  const store = new SqliteBoardStore(dataDir, { maxItemsPerBoard: LIMITS.maxItemsPerBoard, maxBytesPerBoard: 64 * 1024 * 1024 });
   for (let i = 0; i < OPS; i++) await store.append(board, { op: heavyStroke(i + 1), author: "attacker-1", at: Date.now() });
   await store.close();
-  server = await startServer({ dataDir, env: { ACCESS_SECRET: SECRET } });
+  // The attack's board is over the default byte budget (8 MiB): an operator may raise it.
+  server = await startServer({ dataDir, env: { ACCESS_SECRET: SECRET, BOARD_MAX_BYTES: String(64 * 1024 * 1024) } });
 }, 120_000);
 afterAll(async () => {
   clients.closeAll();

@@ -103,6 +103,17 @@ describe("what a running node sends", () => {
     (carol.emit as (e: string, p: unknown) => void)("nonsense", {});
     await waitFor(() => seen("cursors") && seen("error"), { what: "cursors and an error" });
 
+    // Live previews (a selection, then its clear) go out as one `previews` message per tick.
+    alice.emit("preview", { kind: "selection", itemIds: [stroke.item.id] });
+    await waitFor(() => seen("previews"), { what: "previews" });
+    alice.emit("preview", { kind: "clear", of: "selection" });
+
+    // A clear outweighs the history: the board is folded into a snapshot before the next
+    // late joiner is served, who gets its `snapshot` pages first.
+    await ask(alice, "op", { type: "clear", opId: newId() });
+    await join("erin");
+    await waitFor(() => seen("snapshot"), { what: "a snapshot page" });
+
     // The drain, as the node shuts down.
     void server.stop();
     await waitFor(() => seen("drain"), { what: "drain" });

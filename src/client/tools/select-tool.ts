@@ -4,7 +4,8 @@
  * duplicates it; double-click a text to edit it. A move is one `move` op, a
  * duplicate one `add` per copy: both sync like any edit and undo as one step.
  */
-import { LIMITS, type Item, type StyleChange } from "../../shared/protocol.js";
+import { LIMITS } from "../../shared/protocol-constants.js";
+import type { Item, StyleChange } from "../../shared/protocol.js";
 import { restyleDelta } from "../../shared/item-style.js";
 import { translateItem } from "../../shared/item-layout.js";
 import { itemBounds, itemsInside, topmostHit, unionBounds } from "../board/item-geometry.js";

@@ -4,7 +4,8 @@
  * as an `edit`, an emptied one as a `remove` (each one undo step).
  */
 import { itemHit } from "../board/item-geometry.js";
-import { LIMITS, type Text } from "../../shared/protocol.js";
+import { LIMITS } from "../../shared/protocol-constants.js";
+import type { Text } from "../../shared/protocol.js";
 import type { Point } from "../canvas/viewport.js";
 import { randomId } from "../../shared/ids.js";
 import type { TextField } from "../ui/text-field.js";

@@ -8,7 +8,8 @@
  */
 import { continuesDraft } from "../draft-merge.js";
 import { nextTick, type InkClock } from "../ink-clock.js";
-import { previewSlot, type Draft, type Preview, type PreviewKind } from "../protocol.js";
+import type { Draft, Preview } from "../protocol.js";
+import { previewSlot, type PreviewKind } from "../preview-kinds.js";
 
 export interface PacerTimers {
   /** Local time, ms since the epoch. */
