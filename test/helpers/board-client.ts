@@ -8,12 +8,10 @@
 import { randomBytes } from "node:crypto";
 import type { Socket } from "socket.io-client";
 import type { BoardModel } from "../../src/shared/board-model.js";
-import { z } from "zod";
 import {
-  peerSchema,
-  previewSchema,
+  checkServerAck,
+  checkServerPayload,
   type PeerPreview,
-  presenceDeltaSchema,
   type BoardOp,
   type ClientToServerEvents,
   type OpAck,
@@ -31,6 +29,7 @@ import {
 } from "../../src/shared/protocol.js";
 import { BoardSession } from "../../src/shared/client/board-session.js";
 import type { PresenceState } from "../../src/shared/client/presence-state.js";
+import { checkedWire } from "../../src/shared/client/checked-wire.js";
 import { socketWire } from "../../src/shared/client/wire.js";
 import { waitFor } from "./wait.js";
 
@@ -98,7 +97,7 @@ export class BoardClient {
   /** Presence received: messages (snapshots, deltas), peers and leaves they carried, JSON bytes; for traffic assertions. */
   readonly presenceTraffic = { snapshots: 0, deltas: 0, peers: 0, left: 0, bytes: 0 };
   connectError: (Error & { data?: { code?: string; message?: string } }) | null = null;
-  /** Server messages that did not match the protocol's schema (tests expect none). */
+  /** Server messages and answers that did not match the protocol's schemas (tests expect none). */
   readonly malformed: string[] = [];
   /** Snapshots applied (compacted boards), and JSON bytes of the catch-up (snapshot pages, and ops up to welcome's head). */
   snapshots = 0;
@@ -115,7 +114,8 @@ export class BoardClient {
       name: opts.name ?? "tester",
       token: opts.token,
       inkClock: opts.inkClock ?? false,
-      wire: socketWire({
+      // Everything the server sends and answers is checked against the protocol's schemas.
+      wire: checkedWire(socketWire({
         url,
         boardId,
         socket: {
@@ -132,7 +132,7 @@ export class BoardClient {
           this.socket = socket;
           this.record(socket);
         },
-      }),
+      }), { payload: checkServerPayload, ack: checkServerAck, report: (problem) => this.malformed.push(problem) }),
     });
     const s = this.session;
     s.on("welcome", (w) => (this.welcome = w));
@@ -150,13 +150,11 @@ export class BoardClient {
       if (this.session.head < (this.welcome?.head ?? 0)) this.catchUpBytes += JSON.stringify(ops).length;
     });
     socket.on("presence", (p) => {
-      this.checkShape("presence", z.array(peerSchema), p);
       this.presenceTraffic.snapshots++;
       this.presenceTraffic.peers += p.length;
       this.presenceTraffic.bytes += JSON.stringify(p).length;
     });
     socket.on("presenceDelta", (d) => {
-      this.checkShape("presenceDelta", presenceDeltaSchema, d);
       this.presenceTraffic.deltas++;
       this.presenceTraffic.peers += d.joined.length;
       this.presenceTraffic.left += d.left.length;
@@ -171,7 +169,6 @@ export class BoardClient {
       this.drafts.push(...batch);
     });
     socket.on("previews", (batch) => {
-      this.checkShape("previews", z.array(previewSchema.and(z.object({ sessionId: z.string() }))), batch);
       this.previews.push(...batch);
     });
     socket.on("cursors", (batch) => {
@@ -203,11 +200,6 @@ export class BoardClient {
       throw new Error(`${(err as Error).message}; the client lists ${JSON.stringify(this.peers.map((p) => `${p.name}@${p.node}`))}`);
     }
     return this.peers;
-  }
-
-  private checkShape(event: string, schema: z.ZodType, payload: unknown): void {
-    const r = schema.safeParse(payload);
-    if (!r.success) this.malformed.push(`${event}: ${r.error.message}`);
   }
 
   /** Resolves once connected and caught up with the head announced in `welcome`. */

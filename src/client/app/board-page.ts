@@ -24,7 +24,9 @@ import { installShortcuts, isTypingIn } from "../input/shortcuts.js";
 import { installWheelNavigation } from "../input/wheel-navigation.js";
 import { BoardSession } from "../../shared/client/board-session.js";
 import { CursorBroadcast } from "../input/cursor-broadcast.js";
-import { socketWire } from "../../shared/client/wire.js";
+import { checkedWire } from "../../shared/client/checked-wire.js";
+import { socketWire, type WireFactory } from "../../shared/client/wire.js";
+import { devPayloadChecks } from "../browser/dev-payload-checks.js";
 import { installTestHook } from "../test-hook.js";
 import { DrawingStyle } from "../tools/drawing-style.js";
 import type { Modifiers, ToolHost } from "../tools/tool.js";
@@ -95,7 +97,7 @@ export class BoardPage {
       clientId: who.clientId,
       name: who.name,
       token: who.token,
-      wire: socketWire({ boardId: who.boardId }),
+      wire: withDevChecks(socketWire({ boardId: who.boardId })),
       storage,
       tabs: browserTabs(storage),
       tabId: browserTabId(),
@@ -442,4 +444,10 @@ export class BoardPage {
     this.cursors.reposition();
     this.frames.request();
   }
+}
+
+/** Development builds check what the server sends (browser/dev-payload-checks.ts); production sends it straight on. */
+function withDevChecks(wire: WireFactory): WireFactory {
+  const checks = devPayloadChecks();
+  return checks ? checkedWire(wire, checks) : wire;
 }
