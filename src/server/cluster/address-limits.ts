@@ -93,11 +93,34 @@ export function newBoardLimiter(rate: Rate | null, redis: AddressLimitRedis | nu
   return rate ? limiter(redis, "mb:rl:newboard", rate) : null;
 }
 
+/**
+ * How long a limit waits for Redis. A reconnecting client queues commands rather
+ * than failing them, and a handshake or op must not wait for Redis to come back:
+ * past this the node's own limits stand in, as when Redis refuses.
+ */
+export const REDIS_LIMIT_TIMEOUT_MS = 500;
+
+function within<T>(work: Promise<T>, ms = REDIS_LIMIT_TIMEOUT_MS): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ms} ms`)), ms);
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
 /** Asks a limiter for one point; true when granted. */
 export async function take(l: RateLimiterAbstract | null, key: string): Promise<boolean> {
   if (!l) return true;
   try {
-    await l.consume(key, 1);
+    await within(l.consume(key, 1));
     return true;
   } catch (err) {
     if (err instanceof RateLimiterRes) return false;
@@ -146,7 +169,7 @@ export class ClusterAddressLimits {
     if (max === null) return true;
     let ok: boolean;
     try {
-      ok = Number(await this.redis.eval(OPEN, { keys: [this.key(address)], arguments: [this.opts.nodeId, String(max), String(CONNECTION_TTL_MS)] })) === 1;
+      ok = Number(await within(this.redis.eval(OPEN, { keys: [this.key(address)], arguments: [this.opts.nodeId, String(max), String(CONNECTION_TTL_MS)] }))) === 1;
     } catch (err) {
       this.opts.log.debug({ err }, "cluster connection count unavailable; this node's own limit applies");
       return true;
