@@ -10,10 +10,11 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Integration and browser tests start real processes on a 2-core machine:
-    // run files one or two at a time so timings stay honest.
-    fileParallelism: true,
-    maxWorkers: 2,
+    // Integration and browser tests start real processes (nodes, Redis, HAProxy,
+    // Chromium) on a 2-core machine: one file at a time keeps their timings honest
+    // (two at a time made the fault tests' windows flaky once the suite grew).
+    fileParallelism: false,
+    maxWorkers: 1,
     reporters: ["default"],
     projects: [
       { extends: true, test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },

@@ -98,7 +98,7 @@ export function newBoardLimiter(rate: Rate | null, redis: AddressLimitRedis | nu
  * than failing them, and a handshake or op must not wait for Redis to come back:
  * past this the node's own limits stand in, as when Redis refuses.
  */
-export const REDIS_LIMIT_TIMEOUT_MS = 500;
+export const REDIS_LIMIT_TIMEOUT_MS = 2_000;
 
 function within<T>(work: Promise<T>, ms = REDIS_LIMIT_TIMEOUT_MS): Promise<T> {
   return new Promise((resolve, reject) => {
