@@ -17,3 +17,13 @@ describe("take", () => {
     expect(await take(null, "192.0.2.1")).toBe(true);
   });
 });
+
+describe("take, refused", () => {
+  it("answers false when the limiter refuses (a RateLimiterRes rejection)", async () => {
+    const { RateLimiterRes } = await import("rate-limiter-flexible");
+    // rate-limiter-flexible rejects a refused point with a RateLimiterRes, not an Error.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    const refusing = { consume: () => Promise.reject(new RateLimiterRes(0, 1000, 1, false)) } as unknown as RateLimiterAbstract;
+    expect(await take(refusing, "192.0.2.1")).toBe(false);
+  });
+});

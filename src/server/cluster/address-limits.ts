@@ -110,7 +110,9 @@ function within<T>(work: Promise<T>, ms = REDIS_LIMIT_TIMEOUT_MS): Promise<T> {
       },
       (err: unknown) => {
         clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
+        // Passed on as it came: a refusal is a RateLimiterRes, not an Error.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+        reject(err);
       },
     );
   });
