@@ -116,7 +116,8 @@ describe("live ink", () => {
   }
 
   it("stays off Redis while a board has members on one node only, and reaches a member who joins on another", async () => {
-    const c = await cluster("cookie");
+    // A fixed ink clock: the counts below assume one flush per tick at a steady period.
+    const c = await cluster("cookie", { INK_TICK_MS: "33" });
     const board = newId();
     const item = newId();
     const alice = await join(c.nodes[0].url, board);
