@@ -10,7 +10,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PeerPreview } from "../../src/shared/protocol.js";
-import { hook, inkAt, launchBrowser } from "../helpers/browser.js";
+import { hook, inkAt, launchBrowser, openBoardPage } from "../helpers/browser.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -29,13 +29,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function join(boardId: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: VIEW })).newPage();
-  page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
-  await page.goto(`${server.url}/b/${boardId}`);
-  await waitFor(async () => (await hook(page, "status")) === "connected", { what: "page connected" });
-  return page;
-}
+const join = (boardId: string): Promise<Page> => openBoardPage(browser, server.url, boardId, VIEW);
 
 async function previewShown(page: Page, what: string, test: (p: PeerPreview) => boolean): Promise<PeerPreview> {
   let found: PeerPreview | undefined;

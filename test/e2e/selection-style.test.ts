@@ -8,7 +8,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Item, Shape } from "../../src/shared/protocol.js";
-import { hook, launchBrowser } from "../helpers/browser.js";
+import { drag as dragMouse, hook, launchBrowser, openBoardPage } from "../helpers/browser.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -28,20 +28,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function join(boardId: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: VIEW })).newPage();
-  page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
-  await page.goto(`${server.url}/b/${boardId}`);
-  await waitFor(async () => (await hook(page, "status")) === "connected", { what: "page connected" });
-  return page;
-}
+const join = (boardId: string): Promise<Page> => openBoardPage(browser, server.url, boardId, VIEW);
 
-async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
-  await page.mouse.move(...from);
-  await page.mouse.down();
-  await page.mouse.move(...to, { steps: 5 });
-  await page.mouse.up();
-}
+const drag = (page: Page, from: [number, number], to: [number, number]) => dragMouse(page, from, to, 5);
 
 const shapes = async (page: Page): Promise<Shape[]> => (await hook(page, "items")).filter((i: Item): i is Shape => i.kind === "shape");
 

@@ -7,7 +7,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Item } from "../../src/shared/protocol.js";
-import { hook, inkAt, launchBrowser } from "../helpers/browser.js";
+import { drag, hook, inkAt, launchBrowser, openBoardPage } from "../helpers/browser.js";
 import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
 
@@ -28,20 +28,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function join(boardId: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: VIEW })).newPage();
-  page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
-  await page.goto(`${server.url}/b/${boardId}`);
-  await waitFor(async () => (await hook(page, "status")) === "connected", { what: "page connected" });
-  return page;
-}
+const join = (boardId: string): Promise<Page> => openBoardPage(browser, server.url, boardId, VIEW);
 
-async function drag(page: Page, from: [number, number], to: [number, number]): Promise<void> {
-  await page.mouse.move(...from);
-  await page.mouse.down();
-  await page.mouse.move(...to, { steps: 6 });
-  await page.mouse.up();
-}
 
 async function itemWhere(page: Page, what: string, test: (i: Item) => boolean): Promise<Item> {
   let found: Item | undefined;

@@ -4,6 +4,7 @@
  */
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { MeshboardTestHook } from "../../src/client/test-hook.js";
+import { waitFor } from "./wait.js";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -55,4 +56,21 @@ export function inkAt(page: Page, layer: "scene" | "ink", points: [number, numbe
     },
     { layer, points },
   );
+}
+
+/** A new person (own context) on the board, once the page says it is connected. */
+export async function openBoardPage(browser: Browser, serverUrl: string, boardId: string, viewport: { width: number; height: number }): Promise<Page> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
+  await page.goto(`${serverUrl}/b/${boardId}`);
+  await waitFor(async () => (await hook(page, "status")) === "connected", { what: "page connected" });
+  return page;
+}
+
+/** Presses at `from`, moves to `to` in `steps`, releases. */
+export async function drag(page: Page, from: [number, number], to: [number, number], steps = 6): Promise<void> {
+  await page.mouse.move(...from);
+  await page.mouse.down();
+  await page.mouse.move(...to, { steps });
+  await page.mouse.up();
 }
