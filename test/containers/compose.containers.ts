@@ -16,7 +16,7 @@ import { parse } from "yaml";
 import { AFFINITY_COOKIE, HEALTH_PATH } from "../../src/shared/constants.js";
 import { COMPOSE_NODES, COMPOSE_ROUTINGS } from "../../scripts/lib/compose-haproxy.js";
 import { freePort } from "../../scripts/lib/free-port.js";
-import { audit, itemsBySeq, storedItemsBySeq, storedLog } from "../helpers/board-audit.js";
+import { expectNothingLostOrDuplicated } from "../helpers/nothing-lost.js";
 import { connect, newId, strokeOp } from "../helpers/board-client.js";
 import { drawStroke, hook, launchBrowser } from "../helpers/browser.js";
 import { Drawer } from "../helpers/drawer.js";
@@ -46,32 +46,11 @@ async function drawMore(ds: Drawer[], n: number, timeoutMs = 30_000): Promise<vo
   await waitFor(() => totalAcked(ds) >= target, { timeoutMs, what: `${n} more acknowledged strokes` });
 }
 
-/**
- * Stops drawing and waits for every outbox to empty, then: seqs 1..N, nothing
- * stored twice, every acknowledged stroke stored at its seq, every stroke drawn
- * acknowledged, every drawer's board equal to the one in Redis.
- */
+/** The fault tests' audit (test/helpers/nothing-lost.ts), with a container's longer waits; the drawers are closed after. */
 async function expectNothingLost(redisUrl: string, board: string, ds: Drawer[]): Promise<{ head: number; acknowledged: number }> {
-  for (const d of ds) d.stop();
-  await Promise.all(ds.map((d) => d.settled(60_000)));
-  const log = await storedLog(redisUrl, board);
-  const result = audit(
-    log,
-    ds.flatMap((d) => [...d.acked]),
-  );
-  expect(result.seqGaps).toEqual([]);
-  expect(result.duplicated).toEqual([]);
-  expect(result.lost).toEqual([]);
-  for (const d of ds) {
-    expect(d.rejected).toEqual([]);
-    expect(d.regressions, `${d.opts.name}: the server never went back behind what it acknowledged`).toEqual([]);
-    expect(d.acked.size, `${d.opts.name}: every stroke drawn is acknowledged`).toBe(d.drawn.length);
-  }
-  await Promise.all(ds.map((d) => d.waitForHead(result.head, 30_000)));
-  const stored = storedItemsBySeq(log);
-  for (const d of ds) expect(itemsBySeq(d.model), `${d.opts.name}'s board`).toEqual(stored);
+  const result = await expectNothingLostOrDuplicated(redisUrl, board, ds, { settleMs: 60_000, headMs: 30_000 });
   for (const d of ds) d.close();
-  return { head: result.head, acknowledged: result.acknowledged };
+  return result;
 }
 
 function measured(scenario: string, values: Record<string, unknown>): void {

@@ -11,7 +11,8 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { DRAIN_SECONDS } from "../../src/shared/constants.js";
 import type { PeerDraft } from "../../src/shared/protocol.js";
 import { startLocalCluster, type LocalCluster, type LocalClusterOptions } from "../../scripts/local-cluster.js";
-import { audit, auditStored, itemsBySeq, storedBoard, storedLog } from "../helpers/board-audit.js";
+import { audit, itemsBySeq, storedLog } from "../helpers/board-audit.js";
+import { expectNothingLostOrDuplicated } from "../helpers/nothing-lost.js";
 import { connect, newId, type BoardClient } from "../helpers/board-client.js";
 import { Drawer, type DrawerOptions } from "../helpers/drawer.js";
 import { StuckPollingClient } from "../helpers/stuck-client.js";
@@ -63,28 +64,7 @@ async function drawMore(ds: Drawer[], n: number, timeoutMs = 20_000): Promise<vo
  * board, then checks: seqs 1..N, no op stored twice, every acknowledged op stored
  * at its seq, every op drawn acknowledged, every client's board equal to Redis's.
  */
-async function expectNothingLostOrDuplicated(c: LocalCluster, board: string, ds: Drawer[]) {
-  for (const d of ds) d.stop();
-  await Promise.all(ds.map((d) => d.settled(30_000)));
-  // Long runs get compacted (over 2,000 ops): the audit reads the snapshot, the log after it and the opId index.
-  const stored = await storedBoard(c.redis.url, board);
-  const result = auditStored(
-    stored,
-    ds.flatMap((d) => [...d.acked]),
-  );
-  expect(result.seqGaps).toEqual([]);
-  expect(result.duplicated).toEqual([]);
-  expect(result.lost).toEqual([]);
-  for (const d of ds) {
-    expect(d.rejected).toEqual([]);
-    expect(d.regressions).toEqual([]);
-    expect(d.acked.size, `${d.opts.name}: every op drawn is acknowledged`).toBe(d.drawn.length);
-  }
-  await Promise.all(ds.map((d) => d.waitForHead(result.head)));
-  const storedItems = itemsBySeq(stored.model);
-  for (const d of ds) expect(itemsBySeq(d.model), `${d.opts.name}'s board`).toEqual(storedItems);
-  return { head: result.head, acknowledged: result.acknowledged };
-}
+const expectNothingLost = (c: LocalCluster, board: string, ds: Drawer[]) => expectNothingLostOrDuplicated(c.redis.url, board, ds);
 
 describe("a node dies (kill -9)", () => {
   it("moves its drawers to the survivors within 5 s, delivers what they drew meanwhile, loses and duplicates nothing", async () => {
@@ -104,7 +84,7 @@ describe("a node dies (kill -9)", () => {
     const reconnectMs = affected.map((d) => d.welcomes.find((w) => w.at > killedAt)!.at - killedAt);
     await drawMore(ds, 60);
 
-    const { head, acknowledged } = await expectNothingLostOrDuplicated(c, board, ds);
+    const { head, acknowledged } = await expectNothingLost(c, board, ds);
     // Strokes drawn while their node was gone waited in the outbox and arrived.
     const drawnOffline = affected.reduce((n, d) => n + d.drawnOffline.size, 0);
     expect(drawnOffline).toBeGreaterThan(0);
@@ -142,7 +122,7 @@ describe("rolling restart (SIGTERM one node at a time, as Kubernetes does)", () 
     }
     await drawMore(ds, 40);
 
-    const { head, acknowledged } = await expectNothingLostOrDuplicated(c, board, ds);
+    const { head, acknowledged } = await expectNothingLost(c, board, ds);
     for (const d of drains) {
       expect(d.notReadyMs).toBeLessThan(500);
       // The pod's budget is preStop 5 s + DRAIN_SECONDS + 5 s of a 30 s grace period; a drain uses a fraction.
@@ -210,7 +190,7 @@ describe("Redis goes away", () => {
     const ackedBeforeKill = totalAcked(ds);
     const kill = await outage(c, ds, "kill");
     await drawMore(ds, 40);
-    const { head, acknowledged } = await expectNothingLostOrDuplicated(c, board, ds);
+    const { head, acknowledged } = await expectNothingLost(c, board, ds);
     measured("redis-outage", { restart, kill, ackedBeforeKill, head, acknowledged, lost: 0, duplicated: 0 });
   });
 
@@ -283,7 +263,7 @@ describe("a stuck client", () => {
 
     // The healthy watcher on the same board kept getting live ink, and every stroke.
     await waitFor(() => watcherDrafts > watcherDraftsAtCut, { what: "live ink after the cut" });
-    await expectNothingLostOrDuplicated(c, board, [d]);
+    await expectNothingLost(c, board, [d]);
     await watcher.waitForHead(d.model.head, 20_000);
     expect(itemsBySeq(watcher.model)).toEqual(itemsBySeq(d.model));
     // Another board on the same node: live ink stayed quick.
