@@ -47,6 +47,8 @@ export async function startRedis(opts: RedisOptions = {}): Promise<RedisProcess>
         "--appendfsync", opts.appendfsync ?? "everysec",
         "--protected-mode", "no",
         "--daemonize", "no",
+        // Kept beside the data (each start appends): what Redis said about a fault.
+        "--logfile", path.join(dir, "redis.log"),
         ...(opts.extraArgs ?? []),
       ],
       { stdio: "ignore" },

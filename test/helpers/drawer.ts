@@ -46,6 +46,8 @@ export class Drawer {
   readonly welcomes: Array<{ at: number; node: string }> = [];
   readonly disconnects: Array<{ at: number; reason: string }> = [];
   readonly drains: string[] = [];
+  /** Failed connection attempts (transport errors and handshake refusals), newest last. */
+  readonly connectErrors: Array<{ at: number; message: string }> = [];
   /** Welcomes whose head was behind this client's: acknowledged ops were lost on the server. */
   readonly regressions: Array<{ server: number; client: number }> = [];
   /** Sequenced ops received (live, catch-up and sync), duplicates included. */
@@ -85,6 +87,7 @@ export class Drawer {
     s.on("catchUp", () => this.syncs++);
     s.on("drain", (d) => this.drains.push(d.node));
     s.on("disconnected", (reason) => this.disconnects.push({ at: Date.now(), reason }));
+    s.on("connectError", (err) => this.connectErrors.push({ at: Date.now(), message: err.message }));
     s.start();
   }
 
@@ -98,6 +101,22 @@ export class Drawer {
 
   get connected(): boolean {
     return this.session.connected;
+  }
+
+  /** What a failed wait should print about this drawer: status, socket state, the last disconnects and errors. */
+  describe(): string {
+    const s = this.socket as ClientSocket | undefined;
+    const last = <T,>(xs: T[]) => xs.slice(-3);
+    return JSON.stringify({
+      name: this.opts.name,
+      status: this.session.status,
+      node: this.node,
+      socket: { connected: s?.connected, active: s?.active, transport: s?.io.engine?.transport.name },
+      welcomes: this.welcomes.length,
+      disconnects: last(this.disconnects),
+      connectErrors: last(this.connectErrors),
+      pending: this.pending,
+    });
   }
 
   get pending(): number {

@@ -169,7 +169,10 @@ describe("Redis goes away", () => {
       what: "every node ready again",
     });
     const readyAgainMs = Math.round(performance.now() - t0);
-    await waitFor(() => ds.every((d) => d.connected), { timeoutMs: 20_000, what: "drawers back" });
+    await waitFor(() => ds.every((d) => d.connected), {
+      timeoutMs: 20_000,
+      what: () => `drawers back: ${ds.filter((d) => !d.connected).map((d) => d.describe()).join("; ")}`,
+    });
     const backMs = Math.round(performance.now() - t0);
     await readiness.stop();
     // Every node reported not ready (503) during the outage, and recovered by itself.

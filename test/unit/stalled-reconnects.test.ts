@@ -88,4 +88,59 @@ describe("reviveStalledReconnects", () => {
     vi.advanceTimersByTime(60_000);
     expect(c.destroys).toBe(0);
   });
+
+  it("revives a ready client that leaves a PING unanswered; one that answers, even with an error reply, is left alone", async () => {
+    const c = new FakeClient();
+    const withProbe = { ...times, unansweredMs: 5_000 };
+    let answer: "ok" | "error" | "never" = "ok";
+    let pings = 0;
+    const ping = () => {
+      pings++;
+      if (answer === "ok") return Promise.resolve("PONG");
+      if (answer === "error") return Promise.reject(new Error("LOADING Redis is loading the dataset in memory"));
+      return new Promise(() => undefined);
+    };
+    reviveStalledReconnects(c, log, withProbe, () => true, ping);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(pings).toBeGreaterThanOrEqual(15);
+    answer = "error";
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(c.destroys).toBe(0);
+    answer = "never";
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(c.destroys).toBe(0);
+    const asked = pings;
+    await vi.advanceTimersByTimeAsync(2_000);
+    // One PING at a time: none is sent while one is unanswered.
+    expect(pings).toBe(asked);
+    expect(c.destroys).toBe(1);
+    c.emit("reconnecting");
+    await vi.advanceTimersByTimeAsync(1);
+    expect(c.connects).toBe(1);
+    // Answering again after the new connection: no second revival.
+    answer = "ok";
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(c.destroys).toBe(1);
+  });
+
+  it("asks no PING of a client that is not ready, nor without a ping function", async () => {
+    const c = new FakeClient();
+    let pings = 0;
+    const ping = () => {
+      pings++;
+      return new Promise(() => undefined);
+    };
+    c.isReady = false;
+    const stop = reviveStalledReconnects(c, log, { ...times, unansweredMs: 5_000 }, () => false, ping);
+    for (let i = 0; i < 5; i++) {
+      await vi.advanceTimersByTimeAsync(1_900);
+      c.emit("reconnecting");
+    }
+    expect(pings).toBe(0);
+    stop();
+    const d = new FakeClient();
+    reviveStalledReconnects(d, log, { ...times, unansweredMs: 5_000 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(d.destroys).toBe(0);
+  });
 });

@@ -102,9 +102,16 @@ export function connectRedis(redisUrl: string, log: Logger): RedisConnections {
     connect();
   }
   // Between two events of a reconnect loop there are at most 2 s (backoff, or the connect timeout): 4 s of silence is a stall.
+  // A ready connection that leaves a PING unanswered for 3 s is stalled too (the subscriber
+  // is not asked: a subscribed RESP2 connection takes no PING as a command).
+  const times = { stallMs: 4_000, stallWhenPeersReadyMs: 1_500, settleMs: 2_100, unansweredMs: 3_000 };
   const stopWatching = clients.map((c) =>
-    reviveStalledReconnects(c as unknown as ReconnectingClient, log, { stallMs: 4_000, stallWhenPeersReadyMs: 1_500, settleMs: 2_100 }, () =>
-      clients.some((o) => o !== c && ready(o)),
+    reviveStalledReconnects(
+      c as unknown as ReconnectingClient,
+      log,
+      times,
+      () => clients.some((o) => o !== c && ready(o)),
+      c === sub ? undefined : () => c.ping(),
     ),
   );
   health.on("up", () => {

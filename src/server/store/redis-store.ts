@@ -41,6 +41,7 @@ export interface RedisCommands {
 }
 
 // The stream entry's fields, in this order: op, author, at, id (opId), w (weight), t (type).
+// Every reply starts with the opId it answers (see append()).
 const APPEND = `#!lua
 local ids, meta, log = KEYS[1], KEYS[2], KEYS[3]
 local opId, isAdd, maxItems, json, maxBytes = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[7])
@@ -54,13 +55,13 @@ if existing then
   local e = redis.call('XRANGE', log, existing .. '-0', existing .. '-0')
   if e[1] then
     local f = e[1][2]
-    return {0, tonumber(existing), s[1], s[2], s[3], s[4], f[2], f[4], f[6]}
+    return {opId, 0, tonumber(existing), s[1], s[2], s[3], s[4], f[2], f[4], f[6]}
   end
-  return {0, tonumber(existing), s[1], s[2], s[3], s[4]}
+  return {opId, 0, tonumber(existing), s[1], s[2], s[3], s[4]}
 end
 local m = redis.call('HMGET', meta, 'items', 'bytes')
-if isAdd == '1' and tonumber(m[1] or '0') >= maxItems then return {-1} end
-if tonumber(m[2] or '0') + #json > maxBytes then return {-2} end
+if isAdd == '1' and tonumber(m[1] or '0') >= maxItems then return {opId, -1} end
+if tonumber(m[2] or '0') + #json > maxBytes then return {opId, -2} end
 if isAdd == '1' then redis.call('HINCRBY', meta, 'items', 1) end
 local seq = redis.call('HINCRBY', meta, 'head', 1)
 redis.call('HINCRBY', meta, 'bytes', #json)
@@ -69,7 +70,7 @@ redis.call('HSET', meta, 'touched', ARGV[6])
 redis.call('XADD', log, seq .. '-0', 'op', json, 'author', ARGV[5], 'at', ARGV[6], 'id', opId, 'w', ARGV[8], 't', ARGV[9])
 redis.call('HSET', ids, opId, seq)
 local s = state()
-return {1, seq, s[1], s[2], s[3], s[4]}
+return {opId, 1, seq, s[1], s[2], s[3], s[4]}
 `;
 
 const INSTALL = `#!lua flags=allow-oom
@@ -150,9 +151,9 @@ export class RedisBoardStore implements BoardStore {
   async append(boardId: string, input: AppendInput): Promise<AppendResult> {
     const k = this.keys(boardId);
     const json = JSON.stringify(input.op);
-    let reply: Array<number | string>;
+    let answer: unknown;
     try {
-      reply = (await this.redis.eval(APPEND, {
+      answer = await this.redis.eval(APPEND, {
         keys: [k.ids, k.meta, k.log],
         arguments: [
           input.op.opId,
@@ -165,11 +166,16 @@ export class RedisBoardStore implements BoardStore {
           String(opWeight(input.op)),
           input.op.type,
         ],
-      })) as Array<number | string>;
+      });
     } catch (err) {
       if (isOutOfMemory(err)) throw new StorageFullError(err);
       throw err;
     }
+    // An acknowledgement only ever comes from a reply that names this op: a connection
+    // whose replies got out of step with its commands (seen with node-redis after a Redis
+    // restart, stalled-reconnects.ts) must fail the op, which the client then resends.
+    if (!Array.isArray(answer) || answer[0] !== input.op.opId) throw new MismatchedReplyError("append", input.op.opId);
+    const reply = (answer as Array<number | string>).slice(1);
     if (reply[0] === -1) throw new BoardFullError(this.limits.maxItemsPerBoard);
     if (reply[0] === -2) throw new BoardFullError(this.maxBytes, "bytes");
     const board: BoardState = { head: Number(reply[2]), snapshotSeq: Number(reply[3]), bytes: Number(reply[4]), tailWeight: Number(reply[5]) };
@@ -257,6 +263,14 @@ export class RedisBoardStore implements BoardStore {
 
   async close(): Promise<void> {
     // The connection belongs to the cluster backend.
+  }
+}
+
+/** Redis answered a command with a reply that is not its own. */
+export class MismatchedReplyError extends Error {
+  constructor(command: string, expected: string) {
+    super(`Redis answered ${command} of ${expected} with another command's reply; not acknowledged`);
+    this.name = "MismatchedReplyError";
   }
 }
 
