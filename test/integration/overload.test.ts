@@ -30,9 +30,13 @@ import { killOnExit } from "../../scripts/lib/cleanup.js";
 const OPS = 90;
 const WATCHER = path.join(path.dirname(fileURLToPath(import.meta.url)), "../helpers/liveness-watch.mjs");
 const SECRET = "overload-test-secret-0123456789abcdef";
-/** Generous bounds for a loaded machine; the measured figures are in docs/reliability.md. */
+/**
+ * Generous bounds for a loaded machine; the measured figures are in docs/reliability.md.
+ * The freezes these catch lasted 6-30 s; another board's slowest ack reached 2.4 s once
+ * while other work loaded this 2-core machine (its median stays ~70 ms).
+ */
 const HEALTH_BOUND_MS = 1_000;
-const OTHER_BOARD_BOUND_MS = 2_000;
+const OTHER_BOARD_BOUND_MS = 3_000;
 const RSS_BOUND_BYTES = 1024 * 1024 * 1024;
 
 let server: ServerProcess;
