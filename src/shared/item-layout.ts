@@ -167,7 +167,9 @@ export function movedExtent(e: Rect, dx: number, dy: number): Rect | null {
 }
 
 function hundredths(v: number): number {
-  return Math.round(v * 100) / 100;
+  // `+ 0` turns -0 (rounding a tiny negative) into 0: JSON has no -0, so a board folded
+  // from stored JSON (a snapshot) and one folded from the ops would otherwise differ.
+  return Math.round(v * 100) / 100 + 0;
 }
 
 function grow(r: Rect, by: number): Rect {

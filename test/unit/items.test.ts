@@ -175,6 +175,12 @@ describe("geometry", () => {
     expect(t).toMatchObject({ x: 1, y: 2 });
   });
 
+  it("moves to +0, never -0, which JSON (a stored snapshot) cannot hold", () => {
+    const moved = translateItem(text({ x: -5e-324, y: -0.001 }), 0, 0.001);
+    expect(Object.is(moved.kind === "text" && moved.x, 0)).toBe(true);
+    expect(Object.is(moved.kind === "text" && moved.y, 0)).toBe(true);
+  });
+
   it("constrains with Shift: 45° lines, squares (and circles)", () => {
     expect(snapAngle({ x: 0, y: 0 }, { x: 100, y: 10 })).toEqual({ x: 100.498756, y: 0 });
     const diag = snapAngle({ x: 0, y: 0 }, { x: 100, y: 90 });

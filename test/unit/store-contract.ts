@@ -198,7 +198,7 @@ export function storeContract(name: string, harness: StoreHarness): void {
           }
           await store.close();
         }),
-        { numRuns: 60 },
+        { numRuns: Number(process.env.PROP_RUNS ?? 60) },
       );
     }, 120_000);
 
