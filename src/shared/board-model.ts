@@ -4,6 +4,7 @@
  */
 import { coordinateExtent, movedExtent, translateItem } from "./item-layout.js";
 import { restyleItem } from "./item-style.js";
+import { scaleItem, withGeometry } from "./item-transform.js";
 import type { BoardOp, Item, SequencedOp, SnapshotItem } from "./protocol.js";
 
 export interface BoardItem {
@@ -106,5 +107,25 @@ export function applyOp(items: Map<string, BoardItem>, op: BoardOp, author: stri
         if (b) b.item = restyleItem(b.item, change);
       }
       return;
+    // --- Resizing (issue 13): all or none, like a move; hidden items too.
+    case "transform": {
+      const scaled: [BoardItem, Item][] = [];
+      for (const id of new Set(op.itemIds)) {
+        const b = items.get(id);
+        if (!b) continue;
+        const next = scaleItem(b.item, op);
+        if (!next) return;
+        scaled.push([b, next]);
+      }
+      for (const [b, next] of scaled) b.item = next;
+      return;
+    }
+    case "reshape":
+      for (const g of op.items) {
+        const b = items.get(g.itemId);
+        if (b) b.item = withGeometry(b.item, g);
+      }
+      return;
+    // --- end of resizing
   }
 }

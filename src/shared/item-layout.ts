@@ -24,17 +24,63 @@ export const TEXT_LINE_HEIGHT = 1.25;
  */
 const TEXT_CHAR_WIDTH = 0.62;
 
-export function textLines(t: Pick<Text, "text">): string[] {
-  return t.text.split("\n");
+/**
+ * A text's lines as drawn (canvas, PNG and SVG alike): split at "\n", and, when
+ * the text has a wrap width, wrapped greedily at spaces to at most as many
+ * characters as fit the width (estimated with TEXT_CHAR_WIDTH, as the server
+ * can measure no glyphs); a word longer than a line is broken.
+ */
+export function textLines(t: Pick<Text, "text" | "size" | "w">): string[] {
+  const paragraphs = t.text.split("\n");
+  if (t.w === undefined) return paragraphs;
+  const perLine = Math.max(1, Math.floor(t.w / (t.size * TEXT_CHAR_WIDTH)));
+  return paragraphs.flatMap((p) => wrapParagraph(p, perLine));
 }
 
+function wrapParagraph(paragraph: string, perLine: number): string[] {
+  const chars = Array.from(paragraph);
+  const lines: string[] = [];
+  let start = 0;
+  while (chars.length - start > perLine) {
+    // The last space that ends a line of at most perLine characters (the space itself is dropped).
+    let space = -1;
+    for (let i = start + perLine; i > start; i--) {
+      if (chars[i] === " ") {
+        space = i;
+        break;
+      }
+    }
+    const end = space === -1 ? start + perLine : space;
+    lines.push(chars.slice(start, end).join(""));
+    start = space === -1 ? end : end + 1;
+  }
+  lines.push(chars.slice(start).join(""));
+  return lines;
+}
+
+/** Width of the text's longest line, unwrapped or wrapped (the estimate bounds use). */
+export function naturalTextWidth(t: Pick<Text, "text" | "size" | "w">): number {
+  const longest = textLines(t).reduce((n, l) => Math.max(n, Array.from(l).length), 0);
+  return Math.max(1, longest) * t.size * TEXT_CHAR_WIDTH;
+}
+
+/** Characters per line past which a new text wraps (issue 13: a long text is a paragraph, not one 19,000 px line). */
+export const DEFAULT_WRAP_CHARS = 60;
+
+/** The wrap width a new text gets: none while it fits DEFAULT_WRAP_CHARS characters a line, else that width. */
+export function defaultWrapWidth(t: Pick<Text, "text" | "size">): number | undefined {
+  const width = DEFAULT_WRAP_CHARS * t.size * TEXT_CHAR_WIDTH;
+  return naturalTextWidth(t) > width ? Math.round(width * 100) / 100 : undefined;
+}
+
+/** A text's box: its wrap width across when it has one (so the box's edge is where its side handle was let go). */
 export function textBounds(t: Text): Rect {
   const lines = textLines(t);
-  const longest = lines.reduce((n, l) => Math.max(n, Array.from(l).length), 0);
+  const width = naturalTextWidth(t);
   return {
     minX: t.x,
     minY: t.y,
-    maxX: t.x + Math.max(1, longest) * t.size * TEXT_CHAR_WIDTH,
+    maxX: t.x + (t.w === undefined ? width : Math.max(t.w, width)),
     maxY: t.y + lines.length * t.size * TEXT_LINE_HEIGHT,
   };
 }

@@ -7,8 +7,9 @@
 /**
  * 2: the ink clock (`welcome.ink`, `clock`) and batched `drafts`.
  * 3: compacted boards: `welcome.snapshot`, `snapshot` pages, `sync` answering `snapshot`.
+ * 4: selection editing (issue 13): `transform`/`reshape` ops (resize), text wrap width `w`, and the other helpers' ops.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Limits enforced by the server and respected by the client. */
 export const LIMITS = {
@@ -40,6 +41,12 @@ export const LIMITS = {
   /** Font size of a text item, in board pixels. */
   minFontSize: 8,
   maxFontSize: 256,
+  // --- Resizing (issue 13)
+  /** A `transform` scales by a factor between 1/maxScale and maxScale (per axis). */
+  maxScale: 10_000,
+  /** Narrowest wrap width of a text (`w`), in board pixels. */
+  minTextWidth: 8,
+  // --- end of resizing
 } as const;
 
 /**

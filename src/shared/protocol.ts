@@ -115,6 +115,8 @@ export const textSchema = z.object({
   x: coordinate,
   y: coordinate,
   text: textContentSchema,
+  /** Wrap width in board pixels (issue 13): lines wrap at words to fit it; absent: lines break only at "\n". */
+  w: z.number().min(LIMITS.minTextWidth).max(LIMITS.maxCoordinate).optional(),
 });
 export type Text = z.infer<typeof textSchema>;
 
@@ -160,6 +162,39 @@ export const styleOpSchema = z.object({
 });
 // --- end of restyling
 
+// --- Resizing (issue 13): a selection is resized by one `transform`; its exact undo, when scaling back would not restore it, is a `reshape`.
+const scaleFactor = z.number().min(1 / LIMITS.maxScale).max(LIMITS.maxScale);
+/**
+ * Scales items about (ox, oy) by (sx, sy): stroke points, shape corners and text
+ * anchors move, results rounded to hundredths; a uniform scale also scales a
+ * text's font size (and wrap width), a non-uniform one sets its wrap width.
+ * All or none: if any item would leave the limits, nothing changes
+ * (src/shared/item-transform.ts).
+ */
+export const transformOpSchema = z.object({
+  type: z.literal("transform"),
+  opId: idSchema,
+  itemIds: z.array(idSchema).min(1).max(LIMITS.maxTargetsPerOp),
+  sx: scaleFactor,
+  sy: scaleFactor,
+  ox: coordinate,
+  oy: coordinate,
+});
+/** An item's geometry exactly (without style): what a `reshape` puts back. */
+export const geometrySchema = z.union([
+  z.strictObject({ itemId: idSchema, points: pointList(LIMITS.maxPointsPerStroke, 1) }),
+  z.strictObject({ itemId: idSchema, x1: coordinate, y1: coordinate, x2: coordinate, y2: coordinate }),
+  z.strictObject({ itemId: idSchema, x: coordinate, y: coordinate, size: textSchema.shape.size, w: textSchema.shape.w }),
+]);
+export type Geometry = z.infer<typeof geometrySchema>;
+/** Sets items' geometry (an entry applies only to the kind it describes): the exact undo of a transform. */
+export const reshapeOpSchema = z.object({
+  type: z.literal("reshape"),
+  opId: idSchema,
+  items: z.array(geometrySchema).min(1).max(LIMITS.maxTargetsPerOp),
+});
+// --- end of resizing
+
 export const boardOpSchema = z.discriminatedUnion("type", [
   addOpSchema,
   removeOpSchema,
@@ -168,6 +203,8 @@ export const boardOpSchema = z.discriminatedUnion("type", [
   moveOpSchema,
   editOpSchema,
   styleOpSchema,
+  transformOpSchema,
+  reshapeOpSchema,
 ]);
 export type BoardOp = z.infer<typeof boardOpSchema>;
 export type OpType = BoardOp["type"];

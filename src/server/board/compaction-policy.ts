@@ -35,7 +35,10 @@ export function opWeight(op: BoardOp): number {
     case "remove":
     case "restore":
     case "move":
+    case "transform":
       return 1 + op.itemIds.length;
+    case "reshape":
+      return 1 + op.items.length;
     case "clear":
       return CLEAR_WEIGHT;
     default:
