@@ -16,6 +16,8 @@ export { PREVIEW_KINDS, previewSlot, type PreviewKind } from "./preview-kinds.js
 
 const itemIds = z.array(z.string().regex(/^[A-Za-z0-9_-]{8,64}$/)).min(1).max(LIMITS.maxTargetsPerOp);
 const offset = z.number().min(-2 * LIMITS.maxCoordinate).max(2 * LIMITS.maxCoordinate);
+const coordinate = z.number().min(-LIMITS.maxCoordinate).max(LIMITS.maxCoordinate);
+const scaleFactor = z.number().min(1 / LIMITS.maxScale).max(LIMITS.maxScale);
 
 /**
  * Built from the protocol's item schemas (protocol.ts calls it once and exports
@@ -29,6 +31,8 @@ export function buildPreviewSchema(shapeSchema: typeof ShapeSchema, textSchema: 
   z.object({ kind: z.literal("move"), itemIds, dx: offset, dy: offset }),
   /** A text being typed (possibly still empty): the item as it would be committed now. */
   z.object({ kind: z.literal("text"), item: textSchema.extend({ text: z.string().max(LIMITS.maxTextLength) }) }),
+  /** Items being resized (issue 13): the scale about an origin their `transform` would have now. */
+  z.object({ kind: z.literal("transform"), itemIds, sx: scaleFactor, sy: scaleFactor, ox: coordinate, oy: coordinate }),
   /** The author's selection, outlined in their colour by the others. */
   z.object({ kind: z.literal("selection"), itemIds }),
   /** The author committed, cancelled or put away the tool: drop their preview of that kind. */

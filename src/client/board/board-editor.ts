@@ -3,7 +3,8 @@
  * item, erase, move or duplicate these, change this text, clear, undo) into durable
  * ops for the outbox and records them for undo.
  */
-import type { BoardOp, Item, StyleChange } from "../../shared/protocol.js";
+import type { BoardOp, Geometry, Item, StyleChange } from "../../shared/protocol.js";
+import { geometryOf, inverseScale, scalesBackExactly, type Scale } from "../../shared/item-transform.js";
 import { LIMITS } from "../../shared/protocol-constants.js";
 import { newOpId } from "../../shared/client/outbox.js";
 import type { DisplayedBoard } from "./displayed-board.js";
@@ -23,6 +24,8 @@ export interface Gesture {
   edit(itemId: string, before: string, after: string): void;
   /** Restyles items: `after` per item, `before` their present style (for undo); one op. */
   restyle(after: StyleChange[], before: StyleChange[]): void;
+  /** Resizes items (as they are now) by `scale`: one `transform` op; undo restores them exactly. */
+  transform(items: readonly Item[], scale: Scale): void;
   /** Records the gesture for undo. */
   end(): void;
 }
@@ -75,6 +78,19 @@ export class BoardEditor {
       restyle: (after, before) => {
         if (this.readOnly || after.length === 0) return;
         const step: UndoStep = { kind: "style", before, after };
+        this.emit(step, "redo");
+        steps.push(step);
+      },
+      transform: (items, scale) => {
+        if (this.readOnly || items.length === 0 || (scale.sx === 1 && scale.sy === 1)) return;
+        const step: UndoStep = {
+          kind: "transform",
+          itemIds: items.map((i) => i.id),
+          scale,
+          before: items.map(geometryOf),
+          scalesBack: scalesBackExactly(items, scale),
+          undoing: false,
+        };
         this.emit(step, "redo");
         steps.push(step);
       },
@@ -146,6 +162,17 @@ export class BoardEditor {
         }
         return changes.length > 0;
       }
+      case "transform": {
+        const visible = new Set(s.itemIds.filter((id) => this.board.isVisible(id)));
+        if (visible.size === 0) return false;
+        if (s.undoing && !s.scalesBack) {
+          for (const items of reshapeChunks(s.before.filter((g) => visible.has(g.itemId)))) this.submit({ type: "reshape", opId: newOpId(), items });
+          return true;
+        }
+        const scale = s.undoing ? inverseScale(s.scale) : s.scale;
+        for (const chunk of chunks([...visible])) this.submit({ type: "transform", opId: newOpId(), itemIds: chunk, ...scale });
+        return true;
+      }
       case "edit": {
         if (!this.board.isVisible(s.itemId)) return false;
         this.submit({ type: "edit", opId: newOpId(), itemId: s.itemId, text: s.after });
@@ -158,5 +185,26 @@ export class BoardEditor {
 function chunks(ids: string[]): string[][] {
   const out: string[][] = [];
   for (let i = 0; i < ids.length; i += LIMITS.maxTargetsPerOp) out.push(ids.slice(i, i + LIMITS.maxTargetsPerOp));
+  return out;
+}
+
+/** A reshape carries whole point lists: split so each op stays well inside the payload limit. */
+const RESHAPE_CHUNK_CHARS = LIMITS.maxPayloadBytes / 2;
+
+function reshapeChunks(items: Geometry[]): Geometry[][] {
+  const out: Geometry[][] = [];
+  let chunk: Geometry[] = [];
+  let chars = 0;
+  for (const g of items) {
+    const size = JSON.stringify(g).length;
+    if (chunk.length > 0 && (chars + size > RESHAPE_CHUNK_CHARS || chunk.length === LIMITS.maxTargetsPerOp)) {
+      out.push(chunk);
+      chunk = [];
+      chars = 0;
+    }
+    chunk.push(g);
+    chars += size;
+  }
+  if (chunk.length > 0) out.push(chunk);
   return out;
 }

@@ -4,7 +4,8 @@
  * are themselves ordinary `remove`/`restore`/`move`/`edit` ops that other people's
  * work is never caught in.
  */
-import type { StyleChange } from "../../shared/protocol.js";
+import type { Geometry, StyleChange } from "../../shared/protocol.js";
+import type { Scale } from "../../shared/item-transform.js";
 
 export type Visibility = "remove" | "restore";
 
@@ -14,7 +15,15 @@ export type UndoStep =
   | { kind: "move"; itemIds: string[]; dx: number; dy: number }
   | { kind: "edit"; itemId: string; before: string; after: string }
   /** Items restyled: `after` what they became, `before` what they were (per item). */
-  | { kind: "style"; before: StyleChange[]; after: StyleChange[] };
+  | { kind: "style"; before: StyleChange[]; after: StyleChange[] }
+  // --- Resizing (issue 13)
+  /**
+   * Items resized by `scale`; `undoing` marks the inverted step. Undone by the
+   * inverse scale when that restores exactly (`scalesBack`), else by a `reshape`
+   * to `before`, their geometry when they were resized.
+   */
+  | { kind: "transform"; itemIds: string[]; scale: Scale; before: Geometry[]; scalesBack: boolean; undoing: boolean };
+  // --- end of resizing
 
 /** One action (a gesture): its steps are undone together, last first. */
 export interface UndoEntry {
@@ -70,5 +79,7 @@ export function invert(step: UndoStep): UndoStep {
     case "edit":
     case "style":
       return { ...step, before: step.after, after: step.before } as UndoStep;
+    case "transform":
+      return { ...step, undoing: !step.undoing };
   }
 }

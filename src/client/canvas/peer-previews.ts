@@ -1,9 +1,10 @@
 /**
  * Draws other people's live previews on the live layer: the shape they drag,
- * the text they type, ghosts of the items they move, and their selection
+ * the text they type, ghosts of the items they move or resize, and their selection
  * outlined in their colour. The state itself is src/shared/client/preview-state.ts.
  */
 import { translateItem } from "../../shared/item-layout.js";
+import { scaleItem } from "../../shared/item-transform.js";
 import type { Item } from "../../shared/protocol.js";
 import type { PreviewState } from "../../shared/client/preview-state.js";
 import { itemBounds, unionBounds } from "../board/item-geometry.js";
@@ -37,6 +38,17 @@ export function drawPeerPreviews(ctx: CanvasRenderingContext2D, state: PreviewSt
         for (const id of preview.itemIds) {
           const item = look.item(id);
           if (item) paintItem(ctx, translateItem(item, preview.dx, preview.dy));
+        }
+        ctx.restore();
+        break;
+      }
+      case "transform": {
+        ctx.save();
+        ctx.globalAlpha = GHOST_ALPHA;
+        for (const id of preview.itemIds) {
+          const item = look.item(id);
+          const scaled = item && scaleItem(item, preview);
+          if (scaled) paintItem(ctx, scaled);
         }
         ctx.restore();
         break;

@@ -1,14 +1,17 @@
 /**
  * Select: click an item (Shift-click adds or removes it) or drag a box around
  * items, anyone's; drag the selection to move it; Delete removes it, Ctrl+D
- * duplicates it; double-click a text to edit it. A move is one `move` op, a
- * duplicate one `add` per copy: both sync like any edit and undo as one step.
+ * duplicates it; double-click a text to edit it; drag a handle to resize it
+ * (Shift keeps proportions). A move is one `move` op, a resize one `transform`,
+ * a duplicate one `add` per copy: all sync like any edit and undo as one step.
  */
 import { LIMITS } from "../../shared/protocol-constants.js";
 import type { Item, StyleChange } from "../../shared/protocol.js";
 import { restyleDelta } from "../../shared/item-style.js";
 import { translateItem } from "../../shared/item-layout.js";
+import { scaleItems, type Scale } from "../../shared/item-transform.js";
 import { itemBounds, itemsInside, topmostHit, unionBounds } from "../board/item-geometry.js";
+import { HANDLE_PX, grabbedHandle, handlePoint, handlesFor, keepsProportions, resizeBox, scaleForDrag, type Handle } from "./resize-handles.js";
 import { paintItem } from "../canvas/item-painters.js";
 import type { Point, Rect } from "../canvas/viewport.js";
 import { randomId } from "../../shared/ids.js";
@@ -21,7 +24,11 @@ const DOUBLE_CLICK_MS = 400;
 const DUPLICATE_OFFSET = 24;
 const SELECTION_COLOR = "#4c4ce0";
 
-type Drag = { kind: "move"; from: Point; to: Point } | { kind: "box"; from: Point; to: Point; additive: boolean };
+type Drag =
+  | { kind: "move"; from: Point; to: Point }
+  | { kind: "box"; from: Point; to: Point; additive: boolean }
+  /** Resizing by a handle: `scale` is the latest one that keeps every item within the limits. */
+  | { kind: "resize"; from: Point; to: Point; handle: Handle; box: Rect; scale: Scale };
 
 export class SelectTool implements Tool {
   readonly id = "select" as const;
@@ -39,6 +46,14 @@ export class SelectTool implements Tool {
   }
 
   down(p: Point): void {
+    const selection = this.selection();
+    const handle = grabbedHandle(selection, p, this.host.viewport.zoom);
+    const box = handle && resizeBox(selection);
+    if (handle && box) {
+      this.drag = { kind: "resize", from: p, to: p, handle, box, scale: { sx: 1, sy: 1, ox: box.minX, oy: box.minY } };
+      this.host.requestFrame();
+      return;
+    }
     const r = HIT_PX / this.host.viewport.zoom;
     const hit = topmostHit(this.host.board.items(), p.x, p.y, r);
     const shift = this.host.modifiers.shift;
@@ -77,8 +92,27 @@ export class SelectTool implements Tool {
       this.host.hideItems(this.selected);
       const itemIds = this.selection().map((i) => i.id);
       if (itemIds.length > 0) this.host.sendPreview({ kind: "move", itemIds, dx: round(p.x - this.drag.from.x), dy: round(p.y - this.drag.from.y) });
+    } else if (this.drag.kind === "resize") {
+      this.resizeTo(this.drag, p);
     }
     this.host.requestFrame();
+  }
+
+  /** Follows the pointer with the handle; others see the resize as it happens. */
+  private resizeTo(drag: Extract<Drag, { kind: "resize" }>, p: Point): void {
+    const items = this.selection();
+    if (!this.followHandle(drag, items, p)) return;
+    this.host.hideItems(this.selected);
+    if (items.length > 0) this.host.sendPreview({ kind: "transform", itemIds: items.map((i) => i.id), ...drag.scale });
+  }
+
+  /** Sets the drag's scale for the pointer at `p`; false when that scale would take an item past the limits (the last one that fits stays). */
+  private followHandle(drag: Extract<Drag, { kind: "resize" }>, items: readonly Item[], p: Point): boolean {
+    const proportional = this.host.modifiers.shift || keepsProportions(items, drag.handle);
+    const scale = scaleForDrag(drag.box, drag.handle, p.x - drag.from.x, p.y - drag.from.y, proportional, 1 / this.host.viewport.zoom);
+    if (!scaleItems(items, scale)) return false;
+    drag.scale = scale;
+    return true;
   }
 
   up(p: Point): void {
@@ -87,7 +121,14 @@ export class SelectTool implements Tool {
     drag.to = p;
     this.drag = null;
     this.host.hideItems(null);
-    if (drag.kind === "box") {
+    if (drag.kind === "resize") {
+      const items = this.selection();
+      this.followHandle(drag, items, p);
+      this.host.sendPreview({ kind: "clear", of: "transform" });
+      const g = this.host.editor.gesture();
+      g.transform(items, drag.scale);
+      g.end();
+    } else if (drag.kind === "box") {
       const inside = itemsInside(this.host.board.items(), boxOf(drag.from, drag.to)).map((i) => i.id);
       this.select(drag.additive ? [...this.selected, ...inside] : inside);
     } else {
@@ -109,6 +150,7 @@ export class SelectTool implements Tool {
 
   abandon(): void {
     if (this.drag?.kind === "move") this.host.sendPreview({ kind: "clear", of: "move" });
+    if (this.drag?.kind === "resize") this.host.sendPreview({ kind: "clear", of: "transform" });
     this.drag = null;
     this.host.hideItems(null);
     this.host.requestFrame();
@@ -187,9 +229,12 @@ export class SelectTool implements Tool {
   drawLive(ctx: CanvasRenderingContext2D): void {
     const zoom = this.host.viewport.zoom;
     const drag = this.drag;
-    const items = this.selection();
+    const selection = this.selection();
+    const resized = drag?.kind === "resize" ? scaleItems(selection, drag.scale) : null;
+    const items = resized ?? selection;
     const dx = drag?.kind === "move" ? drag.to.x - drag.from.x : 0;
     const dy = drag?.kind === "move" ? drag.to.y - drag.from.y : 0;
+    if (resized) for (const item of resized) paintItem(ctx, item);
     if (dx !== 0 || dy !== 0) {
       ctx.save();
       ctx.translate(dx, dy);
@@ -207,6 +252,16 @@ export class SelectTool implements Tool {
     }
     const all = unionBounds(items);
     if (all) strokeRect(ctx, shift(all, dx, dy), pad * 2);
+    const box = resizeBox(items);
+    if (box && drag?.kind !== "move" && drag?.kind !== "box") {
+      const half = HANDLE_PX / zoom;
+      ctx.fillStyle = "#ffffff";
+      for (const h of handlesFor(items)) {
+        const q = handlePoint(box, h);
+        ctx.fillRect(q.x - half, q.y - half, 2 * half, 2 * half);
+        ctx.strokeRect(q.x - half, q.y - half, 2 * half, 2 * half);
+      }
+    }
     if (drag?.kind === "box") {
       const b = boxOf(drag.from, drag.to);
       ctx.fillStyle = "rgba(76, 76, 224, 0.08)";

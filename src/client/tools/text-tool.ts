@@ -5,6 +5,7 @@
  */
 import { itemHit } from "../board/item-geometry.js";
 import { LIMITS } from "../../shared/protocol-constants.js";
+import { defaultWrapWidth } from "../../shared/item-layout.js";
 import type { Text } from "../../shared/protocol.js";
 import type { Point } from "../canvas/viewport.js";
 import { randomId } from "../../shared/ids.js";
@@ -58,6 +59,7 @@ export class TextTool implements Tool {
       size: item.size,
       color: item.color,
       text: item.text,
+      wrapWidth: () => item.w,
       full: () => this.tooLong(),
       changed: (text) => this.preview({ ...item, text }),
       done: (text) => {
@@ -84,12 +86,14 @@ export class TextTool implements Tool {
       size,
       color,
       text: "",
-      changed: (text) => this.preview({ kind: "text", id, color, size, x, y, text }),
+      // A long new text wraps at a default width rather than running on as one line.
+      wrapWidth: (text) => defaultWrapWidth({ text, size }),
+      changed: (text) => this.preview(withWrap({ kind: "text", id, color, size, x, y, text })),
       full: () => this.tooLong(),
       done: (text) => {
         this.clearPreview();
         if (text === "") return;
-        const item: Text = { kind: "text", id, color, size, x, y, text };
+        const item: Text = withWrap({ kind: "text", id, color, size, x, y, text });
         const g = this.host.editor.gesture();
         g.add(item);
         g.end();
@@ -109,4 +113,10 @@ export class TextTool implements Tool {
   private tooLong(): void {
     this.host.notify("That's as long as a text can be. Add another text to say more.");
   }
+}
+
+/** The text with the default wrap width a new text gets (none for a short one). */
+function withWrap(t: Text): Text {
+  const w = defaultWrapWidth(t);
+  return w === undefined ? t : { ...t, w };
 }

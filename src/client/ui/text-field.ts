@@ -19,6 +19,8 @@ export interface TextFieldSpec {
   full(): void;
   /** The text as it is being typed (live previews). */
   changed?(text: string): void;
+  /** Where the text wraps (board pixels) as it reads now; undefined: it does not (issue 13). */
+  wrapWidth?(text: string): number | undefined;
 }
 
 export class TextField {
@@ -94,14 +96,16 @@ export class TextField {
     this.fit();
   }
 
-  /** Grows the field with its content. */
+  /** Grows the field with its content (across only up to the text's wrap width, if it has one). */
   private fit(): void {
     const a = this.area;
     const z = this.viewport.zoom;
     const size = (this.spec?.size ?? 16) * z;
-    a.style.width = "0px";
+    const wrap = this.spec?.wrapWidth?.(a.value);
+    a.wrap = wrap === undefined ? "off" : "soft";
+    a.style.width = wrap === undefined ? "0px" : `${wrap * z + size}px`;
     a.style.height = "0px";
-    a.style.width = `${Math.max(a.scrollWidth, size) + size}px`;
+    if (wrap === undefined) a.style.width = `${Math.max(a.scrollWidth, size) + size}px`;
     a.style.height = `${a.scrollHeight}px`;
   }
 }
