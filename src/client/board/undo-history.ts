@@ -1,8 +1,8 @@
 /**
  * Undo/redo of this browser's own actions. Every action is recorded as the steps
- * it took (items shown or hidden, items moved, a text changed), so undo and redo
- * are themselves ordinary `remove`/`restore`/`move`/`edit` ops that other people's
- * work is never caught in.
+ * it took (items shown or hidden, moved, restyled or resized, a text changed), so
+ * undo and redo are themselves ordinary ops (`remove`, `restore`, `move`, `edit`,
+ * `style`, `transform`, `reshape`) that other people's work is never caught in.
  */
 import type { Geometry, StyleChange } from "../../shared/protocol.js";
 import type { Scale } from "../../shared/item-transform.js";

@@ -21,7 +21,7 @@ export const SHORTCUT_ROWS: readonly ShortcutRow[] = [
   { keys: "E", action: "eraser" },
   { keys: "1–8", action: "pick a colour (the palette, left to right); with a selection: recolour it" },
   { keys: "[ and ]", action: "thinner / thicker (and smaller / larger text); with a selection: restyle it" },
-  { keys: "Shift", action: "while drawing a shape: 45° lines, squares, circles" },
+  { keys: "Shift", action: "while drawing a shape: 45° lines, squares, circles; while resizing: keep proportions" },
   { keys: "Shift+click", action: "add to / remove from the selection" },
   { keys: "Delete, Backspace", action: "delete the selection" },
   { keys: "Ctrl/Cmd+D", action: "duplicate the selection" },
