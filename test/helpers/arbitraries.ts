@@ -36,19 +36,45 @@ export const itemArb = fc.oneof(
     x2: coordinateArb,
     y2: coordinateArb,
   }),
-  fc.record({
-    kind: fc.constant("text" as const),
-    id: idArb,
-    color: colorArb,
-    size: fc.double({ min: LIMITS.minFontSize, max: LIMITS.maxFontSize, noNaN: true }),
-    x: coordinateArb,
-    y: coordinateArb,
-    text: textArb,
-  }),
+  fc.record(
+    {
+      kind: fc.constant("text" as const),
+      id: idArb,
+      color: colorArb,
+      size: fc.double({ min: LIMITS.minFontSize, max: LIMITS.maxFontSize, noNaN: true }),
+      x: coordinateArb,
+      y: coordinateArb,
+      text: textArb,
+      w: fc.double({ min: LIMITS.minTextWidth, max: LIMITS.maxCoordinate, noNaN: true }),
+    },
+    { requiredKeys: ["kind", "id", "color", "size", "x", "y", "text"] },
+  ),
 );
 
 const offsetArb = fc.double({ min: -2 * LIMITS.maxCoordinate, max: 2 * LIMITS.maxCoordinate, noNaN: true, noDefaultInfinity: true });
 const targetsArb = fc.array(idArb, { minLength: 1, maxLength: 10 });
+
+// --- Resizing (issue 13)
+const scaleArb = fc.double({ min: 1 / LIMITS.maxScale, max: LIMITS.maxScale, noNaN: true });
+const geometryArb = fc.oneof(
+  fc.record({ itemId: idArb, points: pointsArb(1, 20) }),
+  fc.record({ itemId: idArb, x1: coordinateArb, y1: coordinateArb, x2: coordinateArb, y2: coordinateArb }),
+  fc.record(
+    {
+      itemId: idArb,
+      x: coordinateArb,
+      y: coordinateArb,
+      size: fc.double({ min: LIMITS.minFontSize, max: LIMITS.maxFontSize, noNaN: true }),
+      w: fc.double({ min: LIMITS.minTextWidth, max: LIMITS.maxCoordinate, noNaN: true }),
+    },
+    { requiredKeys: ["itemId", "x", "y", "size"] },
+  ),
+);
+const resizeOpArbs = [
+  fc.record({ type: fc.constant("transform" as const), opId: idArb, itemIds: targetsArb, sx: scaleArb, sy: scaleArb, ox: coordinateArb, oy: coordinateArb }),
+  fc.record({ type: fc.constant("reshape" as const), opId: idArb, items: fc.array(geometryArb, { minLength: 1, maxLength: 10 }) }),
+];
+// --- end of resizing
 
 export const opArb: fc.Arbitrary<BoardOp> = fc.oneof(
   fc.record({ type: fc.constant("add" as const), opId: idArb, item: itemArb }),
@@ -65,6 +91,7 @@ export const opArb: fc.Arbitrary<BoardOp> = fc.oneof(
       { minLength: 1, maxLength: 10 },
     ),
   }),
+  ...resizeOpArbs,
 );
 
 export const draftArb: fc.Arbitrary<Draft> = fc.record(
@@ -85,6 +112,7 @@ export const previewArb: fc.Arbitrary<Preview> = fc.oneof(
   fc.record({ kind: fc.constant("move" as const), itemIds: targetsArb, dx: offsetArb, dy: offsetArb }),
   itemArb.filter((i) => i.kind === "text").map((item) => ({ kind: "text" as const, item })),
   fc.record({ kind: fc.constant("selection" as const), itemIds: targetsArb }),
+  fc.record({ kind: fc.constant("transform" as const), itemIds: targetsArb, sx: scaleArb, sy: scaleArb, ox: coordinateArb, oy: coordinateArb }),
   fc.record({ kind: fc.constant("clear" as const), of: fc.constantFrom(...PREVIEW_KINDS) }),
 );
 
