@@ -68,6 +68,8 @@ describe("resizing by a handle", () => {
     await alice.mouse.click(start.x1, (start.y1 + start.y2) / 2); // on its left side: selects it
 
     await alice.mouse.move(start.x2, start.y2);
+    // Over the corner handle the pointer says which way it resizes.
+    await waitFor(async () => (await alice.evaluate(() => document.getElementById("ink")!.style.cursor)) === "nwse-resize", { what: "a resize cursor over the handle" });
     await alice.mouse.down();
     await alice.mouse.move(start.x2 + 60, start.y2 + 40, { steps: 6 });
     await waitFor(async () => (await hook(bob, "previews")).some((p) => p.kind === "transform" && p.itemIds.includes(start.id) && p.sx > 1.25), {

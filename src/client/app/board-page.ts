@@ -141,6 +141,7 @@ export class BoardPage {
         this.modes.text.edit(item);
       },
       notify: (message) => this.toasts.show(message, "info"),
+      pointerCursor: (css) => (this.inkLayer.canvas.style.cursor = css ?? ""),
     };
     this.modes = new ToolModes(host, this.viewport, this.textField, {
       allows: (id) => this.toolbar.allows(id),

@@ -92,3 +92,10 @@ export function scaleForDrag(box: Rect, h: Handle, dx: number, dy: number, propo
 export function keepsProportions(items: readonly Item[], h: Handle): boolean {
   return textsOnly(items) && h.h !== 0 && h.v !== 0;
 }
+
+/** The CSS cursor that shows which way a handle drags. */
+export function handleCursor(h: Handle): string {
+  if (h.h === 0) return "ns-resize";
+  if (h.v === 0) return "ew-resize";
+  return h.h === h.v ? "nwse-resize" : "nesw-resize";
+}

@@ -11,7 +11,7 @@ import { restyleDelta } from "../../shared/item-style.js";
 import { translateItem } from "../../shared/item-layout.js";
 import { scaleItems, type Scale } from "../../shared/item-transform.js";
 import { itemBounds, itemsInside, topmostHit, unionBounds } from "../board/item-geometry.js";
-import { HANDLE_PX, grabbedHandle, handlePoint, handlesFor, keepsProportions, resizeBox, scaleForDrag, type Handle } from "./resize-handles.js";
+import { HANDLE_PX, grabbedHandle, handleCursor, handlePoint, handlesFor, keepsProportions, resizeBox, scaleForDrag, type Handle } from "./resize-handles.js";
 import { paintItem } from "../canvas/item-painters.js";
 import type { Point, Rect } from "../canvas/viewport.js";
 import { randomId } from "../../shared/ids.js";
@@ -156,7 +156,14 @@ export class SelectTool implements Tool {
     this.host.requestFrame();
   }
 
+  /** Over a handle, the pointer shows which way it resizes. */
+  hover(p: Point | null): void {
+    const h = p && grabbedHandle(this.selection(), p, this.host.viewport.zoom);
+    this.host.pointerCursor(h ? handleCursor(h) : null);
+  }
+
   deactivate(): void {
+    this.host.pointerCursor(null);
     this.abandon();
     this.select([]);
   }

@@ -60,4 +60,6 @@ export interface ToolHost {
   editText(item: Text): void;
   /** Tells the person something (a toast). */
   notify(message: string): void;
+  /** Overrides the tool's pointer cursor over the board (a resize handle under the pointer); null: the tool's own. */
+  pointerCursor(css: string | null): void;
 }
