@@ -70,7 +70,7 @@ export const DEFAULT_WRAP_CHARS = 60;
 /** The wrap width a new text gets: none while it fits DEFAULT_WRAP_CHARS characters a line, else that width. */
 export function defaultWrapWidth(t: Pick<Text, "text" | "size">): number | undefined {
   const width = DEFAULT_WRAP_CHARS * t.size * TEXT_CHAR_WIDTH;
-  return naturalTextWidth(t) > width ? Math.round(width * 100) / 100 : undefined;
+  return naturalTextWidth(t) > width ? hundredths(width) : undefined;
 }
 
 /** A text's box: its wrap width across when it has one (so the box's edge is where its side handle was let go). */
@@ -212,7 +212,8 @@ export function movedExtent(e: Rect, dx: number, dy: number): Rect | null {
   return moved.minX >= -max && moved.minY >= -max && moved.maxX <= max && moved.maxY <= max ? moved : null;
 }
 
-function hundredths(v: number): number {
+/** Rounded to hundredths of a board pixel, as the client samples (every rounding of board coordinates). */
+export function hundredths(v: number): number {
   // `+ 0` turns -0 (rounding a tiny negative) into 0: JSON has no -0, so a board folded
   // from stored JSON (a snapshot) and one folded from the ops would otherwise differ.
   return Math.round(v * 100) / 100 + 0;

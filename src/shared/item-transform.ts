@@ -5,7 +5,7 @@
  * server's range check, the select tool and the peers' live previews, so a
  * resize looks the same everywhere while dragged and once committed.
  */
-import { naturalTextWidth } from "./item-layout.js";
+import { hundredths as at, naturalTextWidth } from "./item-layout.js";
 import { LIMITS } from "./protocol-constants.js";
 import type { Geometry, Item } from "./protocol.js";
 
@@ -128,9 +128,4 @@ function inRange(values: readonly number[]): boolean {
   const max = LIMITS.maxCoordinate;
   for (const v of values) if (!(v >= -max && v <= max)) return false;
   return true;
-}
-
-/** Rounded to hundredths of a board pixel, as the client samples. */
-function at(v: number): number {
-  return Math.round(v * 100) / 100;
 }
