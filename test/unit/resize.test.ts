@@ -20,7 +20,7 @@ import { PageReader } from "../../src/server/board/page-reader.js";
 import { MoveRange } from "../../src/server/board/move-range.js";
 import { SqliteBoardStore } from "../../src/server/store/sqlite-store.js";
 import { paintItem } from "../../src/client/canvas/item-painters.js";
-import { resizeBox, scaleForDrag } from "../../src/client/tools/resize-handles.js";
+import { handlesFor, keepsProportions, resizeBox, scaleForDrag } from "../../src/client/tools/resize-handles.js";
 import { newId } from "../helpers/board-client.js";
 
 const stroke: Item = { kind: "stroke", id: "stroke-0001", color: "#1e1e24", width: 4, points: [10, 10, 20.01, 35.37, 40, 12.5] };
@@ -170,6 +170,16 @@ describe("resize handles", () => {
     expect(scaleItem(rect, t)).toEqual({ ...rect, x2: 360, y2: 230 });
     const squashed = scaleForDrag(box, { h: 1, v: 0 }, -500, 0, false, 1);
     expect(scaleItem(rect, squashed)).toEqual({ ...rect, x2: 101 });
+  });
+
+  it("a text alone has side and corner handles only; its corners keep proportions and scale font and wrap width", () => {
+    expect(handlesFor([text]).every((h) => h.h !== 0)).toBe(true);
+    expect(handlesFor([text, rect])).toHaveLength(8);
+    expect(keepsProportions([text], { h: 1, v: 1 })).toBe(true);
+    expect(keepsProportions([text], { h: 1, v: 0 })).toBe(false);
+    expect(keepsProportions([text, rect], { h: 1, v: 1 })).toBe(false);
+    const wrapped: Text = { ...text, w: 100 };
+    expect(scaleItem(wrapped, { sx: 1.5, sy: 1.5, ox: 50, oy: 220 })).toEqual({ ...wrapped, size: 30, w: 150 });
   });
 });
 
