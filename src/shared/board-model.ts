@@ -5,6 +5,7 @@
 import { coordinateExtent, movedExtent, translateItem } from "./item-layout.js";
 import { restyleItem } from "./item-style.js";
 import { scaleItem, withGeometry } from "./item-transform.js";
+import { applyOrderChange, inPaintOrder } from "./paint-order.js";
 import type { BoardOp, Item, SequencedOp, SnapshotItem } from "./protocol.js";
 
 export interface BoardItem {
@@ -13,10 +14,26 @@ export interface BoardItem {
   /** seq of the `add` that created it. */
   seq: number;
   visible: boolean;
+  /** Place in the paint order when an `order` op gave it one (see paint-order.ts). */
+  z?: number;
+}
+
+/** A snapshot's item as the board holds it. */
+export function fromSnapshotItem(s: SnapshotItem): BoardItem {
+  const b: BoardItem = { item: s.item, author: s.author, seq: s.seq, visible: s.visible };
+  if (s.z !== undefined) b.z = s.z;
+  return b;
+}
+
+/** A board item as a snapshot holds it (z only when it has one). */
+export function toSnapshotItem(b: BoardItem): SnapshotItem {
+  const s: SnapshotItem = { item: b.item, author: b.author, seq: b.seq, visible: b.visible };
+  if (b.z !== undefined) s.z = b.z;
+  return s;
 }
 
 export class BoardModel {
-  /** Items in creation (seq) order; Map keeps insertion order. */
+  /** Items in creation (seq) order; Map keeps insertion order (paint order: `inPaintOrder`). */
   readonly items = new Map<string, BoardItem>();
   /** Highest seq applied; ops are applied strictly in order. */
   head = 0;
@@ -38,14 +55,15 @@ export class BoardModel {
   /** Replaces the board with a snapshot's items, at its seq (compacted boards). */
   load(seq: number, opId: string | undefined, items: Iterable<SnapshotItem>): void {
     this.items.clear();
-    for (const s of items) this.items.set(s.item.id, { item: s.item, author: s.author, seq: s.seq, visible: s.visible });
+    for (const s of items) this.items.set(s.item.id, fromSnapshotItem(s));
     this.head = seq;
     this.headOpId = opId;
   }
 
+  /** Visible items in paint order. */
   visibleItems(): Item[] {
     const out: Item[] = [];
-    for (const b of this.items.values()) if (b.visible) out.push(b.item);
+    for (const b of inPaintOrder(this.items.values())) if (b.visible) out.push(b.item);
     return out;
   }
 
@@ -127,5 +145,14 @@ export function applyOp(items: Map<string, BoardItem>, op: BoardOp, author: stri
       }
       return;
     // --- end of resizing
+    // --- Paint order (issue 13)
+    case "order":
+      // Hidden items too: undoing their removal shows them where the board says.
+      for (const change of op.changes) {
+        const b = items.get(change.itemId);
+        if (b) applyOrderChange(b, change);
+      }
+      return;
+    // --- end of paint order
   }
 }

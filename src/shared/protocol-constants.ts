@@ -7,7 +7,8 @@
 /**
  * 2: the ink clock (`welcome.ink`, `clock`) and batched `drafts`.
  * 3: compacted boards: `welcome.snapshot`, `snapshot` pages, `sync` answering `snapshot`.
- * 4: selection editing (issue 13): `transform`/`reshape` ops (resize), text wrap width `w`, and the other helpers' ops.
+ * 4: selection editing (issue 13): `transform`/`reshape` ops (resize), text wrap width `w`, the `order` op
+ *    (bring to front / send to back) and `z` on snapshot items.
  */
 export const PROTOCOL_VERSION = 4;
 

@@ -194,6 +194,23 @@ export const reshapeOpSchema = z.object({
   items: z.array(geometrySchema).min(1).max(LIMITS.maxTargetsPerOp),
 });
 // --- end of resizing
+// --- Paint order (issue 13): bring to front / send to back.
+/**
+ * An item's place in the paint order. Items paint by z, lowest first; an item
+ * without z has z = the seq of its `add` (creation order), and ties paint in
+ * creation order. Integers, so +1 and -1 always make room.
+ */
+export const zSchema = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+/** An item's new z; null: back to its creation order (z absent), as an inverse restores it. */
+export const orderChangeSchema = z.object({ itemId: idSchema, z: zSchema.nullable() });
+export type OrderChange = z.infer<typeof orderChangeSchema>;
+/** Sets items' z; the inverse is the order op with the old values (null where there was none). */
+export const orderOpSchema = z.object({
+  type: z.literal("order"),
+  opId: idSchema,
+  changes: z.array(orderChangeSchema).min(1).max(LIMITS.maxTargetsPerOp),
+});
+// --- end of paint order
 
 export const boardOpSchema = z.discriminatedUnion("type", [
   addOpSchema,
@@ -205,6 +222,7 @@ export const boardOpSchema = z.discriminatedUnion("type", [
   styleOpSchema,
   transformOpSchema,
   reshapeOpSchema,
+  orderOpSchema,
 ]);
 export type BoardOp = z.infer<typeof boardOpSchema>;
 export type OpType = BoardOp["type"];
@@ -233,6 +251,8 @@ export const snapshotItemSchema = z.strictObject({
   /** seq of the `add` that created it. */
   seq: seqSchema,
   visible: z.boolean(),
+  /** Its place in the paint order, when an `order` op gave it one. */
+  z: zSchema.optional(),
 });
 export type SnapshotItem = z.infer<typeof snapshotItemSchema>;
 

@@ -45,6 +45,7 @@ import { installZoomControls } from "../ui/zoom-controls.js";
 import { EmptyBoardHint } from "../ui/empty-board-hint.js";
 import { installShortcutSheet } from "../ui/shortcut-sheet.js";
 import { BoardExport } from "./board-export.js";
+import { arrange, type Placement } from "../board/arrange.js";
 import { boardKeymap } from "./keymap.js";
 import { ToolModes } from "./tool-modes.js";
 
@@ -189,6 +190,7 @@ export class BoardPage {
       exportPng: () => void this.exporter.png(),
       exportSvg: () => this.exporter.svg(),
       clear: () => void this.clearBoard(),
+      arrange: (where) => this.arrangeSelection(where),
     });
     new ShareMenu(
       { button: byId<HTMLButtonElement>("share"), menu: byId("share-menu"), options: byId("share-options") },
@@ -318,6 +320,7 @@ export class BoardPage {
         exportSvg: () => this.exporter.svg(),
         stepWidth: (step) => style.stepWidth(step),
         nudgeSelection: (dx, dy) => modes.select.nudge(dx, dy),
+        arrangeSelection: (where) => this.arrangeSelection(where),
       }),
     );
     installShortcutSheet(byId<HTMLDialogElement>("shortcut-sheet"), byId("shortcut-list"));
@@ -378,6 +381,17 @@ export class BoardPage {
     this.textField.commit();
     this.editor.redo();
   }
+
+  // --- Paint order (issue 13)
+  private arrangeSelection(where: Placement): void {
+    const ids = new Set(this.modes.select.selection().map((i) => i.id));
+    if (ids.size === 0) {
+      this.toasts.show(`Select something first (V), then ${where === "front" ? "bring it to the front" : "send it to the back"}.`, "info");
+      return;
+    }
+    if (arrange(this.displayed, this.editor, ids, where)) this.frames.request();
+  }
+  // --- end of paint order
 
   private refreshHistory(): void {
     this.toolbar.setHistory(this.editor.history.canUndo, this.editor.history.canRedo);

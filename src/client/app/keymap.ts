@@ -24,6 +24,8 @@ export interface KeymapActions {
   stepWidth: (step: 1 | -1) => void;
   /** Moves the selection by (dx, dy) board pixels (one undo step each). */
   nudgeSelection: (dx: number, dy: number) => void;
+  /** Paint order (issue 13): the selection to the front or the back (one undo step). */
+  arrangeSelection: (where: "front" | "back") => void;
 }
 
 /** Arrow keys nudge a selection this far (board pixels); with Shift, ten times as far. */
@@ -73,6 +75,10 @@ export function boardKeymap(a: KeymapActions): Shortcut[] {
       { key, run: editing(() => a.nudgeSelection(x * NUDGE_PX, y * NUDGE_PX)) },
       { key, shift: true, run: editing(() => a.nudgeSelection(x * NUDGE_PX * 10, y * NUDGE_PX * 10)) },
     ]),
+    // --- Paint order (issue 13): as in Excalidraw and tldraw; by code, since Shift makes "]" a "}".
+    { key: "]", code: "BracketRight", mod: true, shift: true, run: editing(() => a.arrangeSelection("front")) },
+    { key: "[", code: "BracketLeft", mod: true, shift: true, run: editing(() => a.arrangeSelection("back")) },
+    // --- end of paint order
     ...PALETTE.map((s, i) => ({ key: String(i + 1), run: editing(() => a.pickColor(s.color)) })),
   ];
 }

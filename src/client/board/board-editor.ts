@@ -3,7 +3,7 @@
  * item, erase, move or duplicate these, change this text, clear, undo) into durable
  * ops for the outbox and records them for undo.
  */
-import type { BoardOp, Geometry, Item, StyleChange } from "../../shared/protocol.js";
+import type { BoardOp, Geometry, Item, OrderChange, StyleChange } from "../../shared/protocol.js";
 import { geometryOf, inverseScale, scalesBackExactly, type Scale } from "../../shared/item-transform.js";
 import { LIMITS } from "../../shared/protocol-constants.js";
 import { newOpId } from "../../shared/client/outbox.js";
@@ -26,6 +26,8 @@ export interface Gesture {
   restyle(after: StyleChange[], before: StyleChange[]): void;
   /** Resizes items (as they are now) by `scale`: one `transform` op; undo restores them exactly. */
   transform(items: readonly Item[], scale: Scale): void;
+  /** Gives items a place in the paint order: `after` per item, `before` their present z (for undo); one op. */
+  reorder(after: OrderChange[], before: OrderChange[]): void;
   /** Records the gesture for undo. */
   end(): void;
 }
@@ -91,6 +93,12 @@ export class BoardEditor {
           scalesBack: scalesBackExactly(items, scale),
           undoing: false,
         };
+        this.emit(step, "redo");
+        steps.push(step);
+      },
+      reorder: (after, before) => {
+        if (this.readOnly || after.length === 0) return;
+        const step: UndoStep = { kind: "order", before, after };
         this.emit(step, "redo");
         steps.push(step);
       },
@@ -172,6 +180,13 @@ export class BoardEditor {
         const scale = s.undoing ? inverseScale(s.scale) : s.scale;
         for (const chunk of chunks([...visible])) this.submit({ type: "transform", opId: newOpId(), itemIds: chunk, ...scale });
         return true;
+      }
+      case "order": {
+        const changes = s.after.filter((c) => this.board.isVisible(c.itemId));
+        for (let i = 0; i < changes.length; i += LIMITS.maxTargetsPerOp) {
+          this.submit({ type: "order", opId: newOpId(), changes: changes.slice(i, i + LIMITS.maxTargetsPerOp) });
+        }
+        return changes.length > 0;
       }
       case "edit": {
         if (!this.board.isVisible(s.itemId)) return false;

@@ -4,7 +4,7 @@
  * undo and redo are themselves ordinary ops (`remove`, `restore`, `move`, `edit`,
  * `style`, `transform`, `reshape`) that other people's work is never caught in.
  */
-import type { Geometry, StyleChange } from "../../shared/protocol.js";
+import type { Geometry, OrderChange, StyleChange } from "../../shared/protocol.js";
 import type { Scale } from "../../shared/item-transform.js";
 
 export type Visibility = "remove" | "restore";
@@ -22,8 +22,10 @@ export type UndoStep =
    * inverse scale when that restores exactly (`scalesBack`), else by a `reshape`
    * to `before`, their geometry when they were resized.
    */
-  | { kind: "transform"; itemIds: string[]; scale: Scale; before: Geometry[]; scalesBack: boolean; undoing: boolean };
+  | { kind: "transform"; itemIds: string[]; scale: Scale; before: Geometry[]; scalesBack: boolean; undoing: boolean }
   // --- end of resizing
+  /** Items put in front or behind: `after` their new z, `before` the old (null: none). */
+  | { kind: "order"; before: OrderChange[]; after: OrderChange[] };
 
 /** One action (a gesture): its steps are undone together, last first. */
 export interface UndoEntry {
@@ -78,6 +80,7 @@ export function invert(step: UndoStep): UndoStep {
       return { ...step, dx: -step.dx, dy: -step.dy };
     case "edit":
     case "style":
+    case "order":
       return { ...step, before: step.after, after: step.before } as UndoStep;
     case "transform":
       return { ...step, undoing: !step.undoing };

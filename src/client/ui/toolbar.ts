@@ -13,6 +13,8 @@ export interface ToolbarActions {
   exportPng(): void;
   exportSvg(): void;
   clear(): void;
+  /** Paint order (issue 13): the selection to the front or the back. */
+  arrange(where: "front" | "back"): void;
 }
 
 /** Tools that use the colour and width; picking a colour or width while another tool is active switches to the pen. */
@@ -87,7 +89,14 @@ export class Toolbar {
     root.querySelector<HTMLButtonElement>("#export-svg")!.addEventListener("click", () => actions.exportSvg());
     clearButton.addEventListener("click", () => actions.clear());
     const editTools = this.toolButtons.filter((b) => !VIEW_TOOLS.has(b.dataset.tool as ToolId));
-    this.editButtons = [...editTools, ...this.swatches, ...this.widthButtons, clearButton];
+    // --- Paint order (issue 13)
+    const arrangeButtons = (["front", "back"] as const).map((where) => {
+      const b = root.querySelector<HTMLButtonElement>(where === "front" ? "#bring-to-front" : "#send-to-back")!;
+      b.addEventListener("click", () => actions.arrange(where));
+      return b;
+    });
+    // --- end of paint order
+    this.editButtons = [...editTools, ...this.swatches, ...this.widthButtons, clearButton, ...arrangeButtons];
 
     this.moreButton = root.querySelector<HTMLButtonElement>("#more-tools")!;
     const tool = (id: ToolId): HTMLElement => this.toolButtons.find((b) => b.dataset.tool === id)!;
@@ -100,9 +109,10 @@ export class Toolbar {
         board: document.getElementById("board")!,
         moved: () => this.render(),
       },
-      // Least needed first: exports and clear, widths and colours (they have shortcuts), the rarer tools; pen, hand and undo stay longest.
+      // Least needed first: exports and clear, arranging (it has shortcuts), widths and colours (they have shortcuts), the rarer tools; pen, hand and undo stay longest.
       [
         group("board-group"),
+        group("arrange-group"),
         widths,
         palette,
         tool("ellipse"),

@@ -4,7 +4,7 @@
  * property tests share it.
  *
  * - A board's ops after its snapshot have a weight: 1 per op, plus 1 per item an
- *   erase, restore or move names, plus CLEAR_WEIGHT for a clear. History that
+ *   erase, restore, move or order (paint order) names, plus CLEAR_WEIGHT for a clear. History that
  *   erases, clears or moves a lot weighs a lot.
  * - The log is folded when that weight reaches COMPACT_AT_WEIGHT, when a late
  *   joiner would otherwise replay JOIN_COMPACT_AT_WEIGHT or more of it, and when an
@@ -14,7 +14,7 @@
  *   recent erase or clear still brings its items back; older hidden items are
  *   dropped for good. A late joiner therefore gets at most ~1.5x the live content.
  */
-import { applyOp, type BoardItem } from "../../shared/board-model.js";
+import { applyOp, fromSnapshotItem, toSnapshotItem, type BoardItem } from "../../shared/board-model.js";
 import type { BoardOp, SequencedOp } from "../../shared/protocol.js";
 import type { StoredSnapshot, StoredSnapshotItem } from "../store/board-store.js";
 
@@ -39,6 +39,8 @@ export function opWeight(op: BoardOp): number {
       return 1 + op.itemIds.length;
     case "reshape":
       return 1 + op.items.length;
+    case "order":
+      return 1 + op.changes.length;
     case "clear":
       return CLEAR_WEIGHT;
     default:
@@ -64,13 +66,14 @@ export function snapshotItemBytes(s: StoredSnapshotItem): number {
 
 /**
  * Folds `ops` (consecutive, right after `base`) onto `base`. Item order (the
- * board's drawing order) is kept; the result's seq is the last op's.
+ * board's creation order) is kept, and each item's z (its place in the paint
+ * order, set by `order` ops); the result's seq is the last op's.
  */
 export function fold(base: StoredSnapshot | null, ops: readonly SequencedOp[], policy: FoldPolicy = DEFAULT_FOLD_POLICY): StoredSnapshot {
   const items = new Map<string, BoardItem>();
   const hiddenAt = new Map<string, number>();
   for (const s of base?.items ?? []) {
-    items.set(s.item.id, { item: s.item, author: s.author, seq: s.seq, visible: s.visible });
+    items.set(s.item.id, fromSnapshotItem(s));
     if (!s.visible) hiddenAt.set(s.item.id, s.hiddenAt ?? base!.seq);
   }
   let seq = base?.seq ?? 0;
@@ -89,9 +92,7 @@ export function fold(base: StoredSnapshot | null, ops: readonly SequencedOp[], p
   const entries: StoredSnapshotItem[] = [];
   let visibleBytes = 0;
   for (const b of items.values()) {
-    const e: StoredSnapshotItem = b.visible
-      ? { item: b.item, author: b.author, seq: b.seq, visible: true }
-      : { item: b.item, author: b.author, seq: b.seq, visible: false, hiddenAt: hiddenAt.get(b.item.id) ?? seq };
+    const e: StoredSnapshotItem = b.visible ? toSnapshotItem(b) : { ...toSnapshotItem(b), hiddenAt: hiddenAt.get(b.item.id) ?? seq };
     entries.push(e);
     if (b.visible) visibleBytes += snapshotItemBytes(e);
   }

@@ -3,6 +3,7 @@
  * SNAPSHOT_PAGE_BYTES of JSON (one item larger than that gets a page alone), so a
  * large board's snapshot never sits in a socket's buffer at once.
  */
+import { toSnapshotItem } from "../../shared/board-model.js";
 import type { SnapshotItem, SnapshotPage } from "../../shared/protocol.js";
 import type { StoredSnapshot } from "../store/board-store.js";
 
@@ -13,7 +14,7 @@ export function* snapshotPages(snapshot: StoredSnapshot, pageBytes = SNAPSHOT_PA
   let bytes = 0;
   for (const s of snapshot.items) {
     // The wire form leaves out the store's bookkeeping (hiddenAt).
-    const item: SnapshotItem = { item: s.item, author: s.author, seq: s.seq, visible: s.visible };
+    const item: SnapshotItem = toSnapshotItem(s);
     const size = JSON.stringify(item).length;
     if (items.length > 0 && bytes + size > pageBytes) {
       yield { seq: snapshot.seq, opId: snapshot.opId, items, last: false };
