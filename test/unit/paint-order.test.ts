@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { DisplayedBoard } from "../../src/client/board/displayed-board.js";
 import { BoardModel } from "../../src/shared/board-model.js";
 import { arrangeChanges, inPaintOrder } from "../../src/shared/paint-order.js";
-import { LIMITS, boardOpSchema, snapshotItemSchema, type BoardOp, type Item, type OrderChange } from "../../src/shared/protocol.js";
+import { LIMITS, boardOpSchema, snapshotItemSchema, type BoardOp, type Item, type OrderChange, type SequencedOp } from "../../src/shared/protocol.js";
 import { renderSvg } from "../../src/shared/svg-export.js";
 import { fold, opWeight } from "../../src/server/board/compaction-policy.js";
 import { snapshotPages } from "../../src/server/board/snapshot-pages.js";
@@ -90,7 +90,7 @@ describe("paint order survives compaction", () => {
   it("fold keeps z, snapshot pages carry it, and a board loaded from them paints alike", () => {
     const m = boardWith(a, b, c);
     applyTo(m, order([{ itemId: "item-aaaa", z: 9 }]));
-    const ops = [a, b, c].map((item, i) => ({ seq: i + 1, op: { type: "add", opId: `add-op-000${i}`, item } as BoardOp, author: "a", at: 0 }));
+    const ops: SequencedOp[] = [a, b, c].map((item, i) => ({ seq: i + 1, op: { type: "add", opId: `add-op-000${i}`, item }, author: "a", at: 0 }));
     ops.push({ seq: 4, op: order([{ itemId: "item-aaaa", z: 9 }]), author: "a", at: 0 });
     const snapshot = fold(null, ops);
     expect(snapshot.items.find((s) => s.item.id === "item-aaaa")?.z).toBe(9);
