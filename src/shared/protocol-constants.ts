@@ -74,6 +74,17 @@ export const OP_ACK_TIMEOUT_MS = HEARTBEAT.pingIntervalMs + HEARTBEAT.pingTimeou
 export const SHAPE_KINDS = ["line", "arrow", "rect", "ellipse"] as const;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
 
+/** Colours are #rrggbb. */
+export const COLOR_PATTERN = /^#[0-9a-fA-F]{6}$/;
+
+/** How a rectangle or an ellipse is filled, in its own colour (lines and arrows ignore it); absent: none. */
+export const FILLS = ["none", "solid", "translucent"] as const;
+export type Fill = (typeof FILLS)[number];
+
+/** Control characters other than tab and newline have no place in a text (and are not valid XML). */
+// eslint-disable-next-line no-control-regex
+export const TEXT_CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F\uFFFE\uFFFF]/;
+
 /**
  * Reasons the server gives when it refuses something; clients switch on these.
  * `board_full`: the board reached its item or byte budget (permanent until it is

@@ -15,7 +15,7 @@
 import { z } from "zod";
 import { BOARD_ID_PATTERN } from "./constants.js";
 import type { InkClock } from "./ink-clock.js";
-import { ERROR_CODES, LIMITS, SHAPE_KINDS } from "./protocol-constants.js";
+import { COLOR_PATTERN, ERROR_CODES, FILLS, LIMITS, SHAPE_KINDS, TEXT_CONTROL_CHARACTERS } from "./protocol-constants.js";
 import { buildPreviewSchema } from "./preview.js";
 
 export type { InkClock } from "./ink-clock.js";
@@ -29,8 +29,10 @@ export {
   HEARTBEAT,
   OP_ACK_TIMEOUT_MS,
   SHAPE_KINDS,
+  FILLS,
   type ErrorCode,
   type ShapeKind,
+  type Fill,
 } from "./protocol-constants.js";
 
 export const protocolErrorSchema = z.strictObject({
@@ -50,7 +52,7 @@ export type Refusal = z.infer<typeof refusalSchema>;
 
 const idSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "ids are 8-64 characters of [A-Za-z0-9_-]");
 const coordinate = z.number().min(-LIMITS.maxCoordinate).max(LIMITS.maxCoordinate);
-export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, "colours are #rrggbb");
+export const colorSchema = z.string().regex(COLOR_PATTERN, "colours are #rrggbb");
 const widthSchema = z.number().min(LIMITS.minWidth).max(LIMITS.maxWidth);
 
 /** Flat point list `[x0, y0, x1, y1, …]` in board coordinates (CSS pixels at zoom 1). */
@@ -76,9 +78,6 @@ export const strokeSchema = z.object({
 });
 export type Stroke = z.infer<typeof strokeSchema>;
 
-/** How a rectangle or an ellipse is filled, in its own colour (lines and arrows ignore it); absent: none. */
-export const FILLS = ["none", "solid", "translucent"] as const;
-export type Fill = (typeof FILLS)[number];
 export const fillSchema = z.enum(FILLS);
 
 /** A straight line, an arrow (pointing at x2,y2), a rectangle or an ellipse (in the box x1,y1–x2,y2). */
@@ -96,14 +95,11 @@ export const shapeSchema = z.object({
 });
 export type Shape = z.infer<typeof shapeSchema>;
 
-/** Control characters other than tab and newline have no place in a text (and are not valid XML). */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B-\u001F\u007F\uFFFE\uFFFF]/;
 export const textContentSchema = z
   .string()
   .min(1, "a text is not empty")
   .max(LIMITS.maxTextLength, `a text holds at most ${LIMITS.maxTextLength} characters`)
-  .refine((t) => !CONTROL_CHARACTERS.test(t), "a text has no control characters other than tab and newline");
+  .refine((t) => !TEXT_CONTROL_CHARACTERS.test(t), "a text has no control characters other than tab and newline");
 
 /** Plain text, drawn (never parsed as markup) with its first line's top-left at x,y; lines split on "\n". */
 export const textSchema = z.object({

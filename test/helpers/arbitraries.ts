@@ -92,6 +92,11 @@ export const opArb: fc.Arbitrary<BoardOp> = fc.oneof(
     ),
   }),
   ...resizeOpArbs,
+  fc.record({
+    type: fc.constant("order" as const),
+    opId: idArb,
+    changes: fc.array(fc.record({ itemId: idArb, z: fc.option(fc.integer({ min: -1_000_000, max: 1_000_000 }), { nil: null }) }), { minLength: 1, maxLength: 10 }),
+  }),
 );
 
 export const draftArb: fc.Arbitrary<Draft> = fc.record(

@@ -46,6 +46,9 @@ import { EmptyBoardHint } from "../ui/empty-board-hint.js";
 import { installShortcutSheet } from "../ui/shortcut-sheet.js";
 import { BoardExport } from "./board-export.js";
 import { arrange, type Placement } from "../board/arrange.js";
+import { installClipboard } from "../clipboard/clipboard-actions.js";
+import { LIMITS } from "../../shared/protocol-constants.js";
+import type { Point } from "../canvas/viewport.js";
 import { boardKeymap } from "./keymap.js";
 import { ToolModes } from "./tool-modes.js";
 
@@ -89,6 +92,8 @@ export class BoardPage {
   private hiddenItems: ReadonlySet<string> | null = null;
   private sceneItems: { from: readonly Item[]; hidden: ReadonlySet<string>; items: readonly Item[] } | null = null;
   private myName: string;
+  /** Where the pointer is over the board (board coordinates), for pasting text there. */
+  private pointer: Point | null = null;
 
   constructor(private readonly who: PageIdentity) {
     this.myName = who.name;
@@ -175,7 +180,10 @@ export class BoardPage {
       panTool: () => this.modes.hand,
       modifiers: this.modifiers,
       canEdit: () => !this.editor.readOnly,
-      cursor: (p) => this.cursorOut.update(p && { x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 }),
+      cursor: (p) => {
+        this.pointer = p;
+        this.cursorOut.update(p && { x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 });
+      },
     });
     this.exporter = new BoardExport(who.boardId, () => this.displayed.items(), {
       notify: (m) => this.toasts.show(m, "info"),
@@ -203,6 +211,7 @@ export class BoardPage {
     this.wireSession();
     this.restyleOnPick();
     this.installKeys();
+    this.installClipboard();
     installWheelNavigation(this.inkLayer.canvas, this.viewport);
     installZoomControls(this.viewport, { zoomBy: (f) => this.zoomBy(f), reset: () => this.viewport.reset(), fit: () => this.fitToContent() }, ZOOM_STEP);
     addEventListener("resize", () => this.resize());
@@ -335,6 +344,29 @@ export class BoardPage {
       if (e.code === "Space") modes.endSpacePan();
     });
   }
+
+  // --- Clipboard (issue 13)
+  private installClipboard(): void {
+    const { modes } = this;
+    installClipboard({
+      editor: this.editor,
+      board: this.displayed,
+      style: this.style,
+      selection: () => modes.select.selection(),
+      select: (ids) => {
+        modes.choose("select");
+        modes.select.select(ids);
+      },
+      view: () => {
+        const { width, height } = this.viewSize();
+        return this.viewport.visibleRect(width, height);
+      },
+      pointer: () => this.pointer,
+      room: () => LIMITS.maxItemsPerBoard - this.session.model.items.size - this.session.outbox.size,
+      notify: (message, kind) => this.toasts.show(message, kind),
+    });
+  }
+  // --- end of clipboard
 
   private installHook(): void {
     const { session, displayed, viewport } = this;
