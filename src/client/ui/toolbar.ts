@@ -109,7 +109,7 @@ export class Toolbar {
         board: document.getElementById("board")!,
         moved: () => this.render(),
       },
-      // Least needed first: exports and clear, arranging (it has shortcuts), widths and colours (they have shortcuts), the rarer tools; pen, hand and undo stay longest.
+      // Least needed first: exports and clear, arranging (both have shortcuts), widths and colours (they have shortcuts), the rarer tools; pen, hand and undo stay longest.
       [
         group("board-group"),
         group("arrange-group"),
