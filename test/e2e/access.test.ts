@@ -14,8 +14,9 @@ import { startServer, type ServerProcess } from "../helpers/server-process.js";
 import { waitFor } from "../helpers/wait.js";
 
 const SECRET = "e2e-access-secret-0123456789abcdefghij";
-// Wide enough that every tool sits in the toolbar (narrower windows move some into "More tools": test/e2e/layout.test.ts).
-const VIEW = { width: 1280, height: 800 };
+// Wide enough that every tool sits in the toolbar (narrower windows move some into "More tools": test/e2e/layout.test.ts);
+// with the Arrange group, 1280 px no longer is.
+const VIEW = { width: 1440, height: 900 };
 
 /** Two strokes across the middle, away from the toolbar and the corners. */
 const FIRST: [number, number][] = [
