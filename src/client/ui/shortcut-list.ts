@@ -26,6 +26,8 @@ export const SHORTCUT_ROWS: readonly ShortcutRow[] = [
   { keys: "Delete, Backspace", action: "delete the selection" },
   { keys: "Ctrl/Cmd+D", action: "duplicate the selection" },
   { keys: "Arrow keys", action: "nudge the selection 1 px (Shift: 10 px)" },
+  { keys: "Ctrl/Cmd+C, Ctrl/Cmd+X, Ctrl/Cmd+V", action: "copy, cut, paste the selection (between tabs and boards); pasting text makes a text" },
+  { keys: "Ctrl/Cmd+Shift+], Ctrl/Cmd+Shift+[", action: "bring the selection to the front / send it to the back" },
   { keys: "Ctrl/Cmd+A", action: "select all" },
   { keys: "Escape", action: "deselect; in a text: finish it (so does Ctrl/Cmd+Enter or a click elsewhere)" },
   { keys: "Wheel, two-finger scroll", action: "pan (Shift+wheel: sideways)" },
