@@ -230,8 +230,8 @@ export function numbersIn(v: unknown): number[] {
 }
 
 /**
- * Sequences of valid ops on a few item ids, so erases, restores, moves, edits and
- * clears hit items that exist; some ops are resent (same opId) later on.
+ * Sequences of valid ops on a few item ids, so erases, restores, moves, edits,
+ * reorders and clears hit items that exist; some ops are resent (same opId) later on.
  */
 export const boardOpsArb: fc.Arbitrary<BoardOp[]> = fc
   .uniqueArray(idArb, { minLength: 1, maxLength: 8 })
@@ -245,6 +245,13 @@ export const boardOpsArb: fc.Arbitrary<BoardOp[]> = fc
       { weight: 2, arbitrary: fc.tuple(someIds, smallOffset, smallOffset).map(([itemIds, dx, dy]) => ({ type: "move" as const, itemIds, dx, dy })) },
       { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...ids), fc.constantFrom("a", "b\nc", "<d>")).map(([itemId, text]) => ({ type: "edit" as const, itemId, text })) },
       { weight: 1, arbitrary: fc.constant({ type: "clear" as const }) },
+      // Paint order: z near the seqs the adds get (ties with them happen), now and then null (back to creation order).
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(someIds, fc.integer({ min: -5, max: 45 }), fc.boolean())
+          .map(([itemIds, z, reset]) => ({ type: "order" as const, changes: itemIds.map((itemId, i) => ({ itemId, z: reset && i === 0 ? null : z + i })) })),
+      },
       { weight: 1, arbitrary: fc.nat().map((n) => ({ type: "resend" as const, n })) },
     );
     return fc.array(step, { minLength: 1, maxLength: 40 });
