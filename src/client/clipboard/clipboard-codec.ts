@@ -140,6 +140,11 @@ export function checkItem(raw: unknown): Item | string {
       if (typeof text !== "string" || text.length === 0 || text.length > LIMITS.maxTextLength) return "a text is empty or too long";
       if (TEXT_CONTROL_CHARACTERS.test(text)) return "a text holds control characters";
       const out: Text = { kind: "text", id, color, size, x, y, text };
+      if (raw.w !== undefined) {
+        const w = raw.w;
+        if (typeof w !== "number" || !(w >= LIMITS.minTextWidth && w <= LIMITS.maxCoordinate)) return "a wrap width is out of range";
+        out.w = w;
+      }
       return out;
     }
     default:
