@@ -7,32 +7,22 @@
  * Bring to front changes the paint order on both screens (pixels too) and in the
  * SVG; one undo restores it; Send to back from the toolbar works as well.
  */
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { Item, Shape } from "../../src/shared/protocol.js";
-import { drag as dragMouse, hook, launchBrowser, openBoardPage } from "../helpers/browser.js";
-import { startServer, type ServerProcess } from "../helpers/server-process.js";
+import { drag as dragMouse, hook } from "../helpers/browser.js";
+import { boardPagesFixture } from "../helpers/board-pages.js";
 import { waitFor } from "../helpers/wait.js";
 
 const VIEW = { width: 1000, height: 700 };
 const RED = "#e03131";
 const BLUE = "#1c7ed6";
 
-let server: ServerProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
+const fixture = boardPagesFixture(VIEW);
+const join = fixture.join;
 const drag = (page: Page, from: [number, number], to: [number, number]) => dragMouse(page, from, to, 5);
 const items = (page: Page): Promise<Item[]> => hook(page, "items");
-const svgOf = async (board: string): Promise<string> => (await fetch(`${server.url}/b/${board}.svg`)).text();
+const svgOf = async (board: string): Promise<string> => (await fetch(`${fixture.server.url}/b/${board}.svg`)).text();
 const sameShape = (s: Item) => (s.kind === "shape" ? `${s.shape} ${s.color} ${s.x1},${s.y1} ${s.x2},${s.y2}` : s.kind);
 
 /** Presses a toolbar button, through the "More tools" menu when the toolbar has no room for it. */
@@ -67,13 +57,13 @@ describe("copy, cut and paste through the system clipboard", () => {
   let b: Page;
 
   it("copy/paste duplicates across two boards: the copies on B, A unchanged", async () => {
-    context = await browser.newContext({ viewport: VIEW });
+    context = await fixture.browser.newContext({ viewport: VIEW });
     // Only the test's plain-text step writes the clipboard from script; the app itself needs no permission.
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: fixture.server.url });
     [a, b] = [await context.newPage(), await context.newPage()];
     for (const p of [a, b]) p.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
-    await a.goto(`${server.url}/b/${boardA}`);
-    await b.goto(`${server.url}/b/${boardB}`);
+    await a.goto(`${fixture.server.url}/b/${boardA}`);
+    await b.goto(`${fixture.server.url}/b/${boardB}`);
     await Promise.all([connected(a), connected(b)]);
 
     await a.bringToFront();
@@ -152,7 +142,7 @@ describe("bring to front / send to back", () => {
   }
 
   it("bring to front changes the paint order on both screens and in the SVG; one undo restores it", async () => {
-    [alice, bob] = await Promise.all([openBoardPage(browser, server.url, board, VIEW), openBoardPage(browser, server.url, board, VIEW)]);
+    [alice, bob] = await Promise.all([join(board), join(board)]);
     await alice.bringToFront();
     await alice.keyboard.press("r");
     await press(alice, "Solid fill");

@@ -7,29 +7,18 @@
  * Assertions read B's test hook (what B shows) and, for the rectangle, B's live
  * canvas pixels; never timings.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { PeerPreview } from "../../src/shared/protocol.js";
-import { hook, inkAt, launchBrowser, openBoardPage } from "../helpers/browser.js";
-import { startServer, type ServerProcess } from "../helpers/server-process.js";
+import { hook, inkAt } from "../helpers/browser.js";
+import { boardPagesFixture } from "../helpers/board-pages.js";
 import { waitFor } from "../helpers/wait.js";
 
 const VIEW = { width: 1000, height: 700 };
 const RECT = { x1: 300, y1: 250, x2: 500, y2: 400 };
 
-let server: ServerProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const join = (boardId: string): Promise<Page> => openBoardPage(browser, server.url, boardId, VIEW);
+const fixture = boardPagesFixture(VIEW);
+const join = fixture.join;
 
 async function previewShown(page: Page, what: string, test: (p: PeerPreview) => boolean): Promise<PeerPreview> {
   let found: PeerPreview | undefined;

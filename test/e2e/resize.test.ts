@@ -6,29 +6,18 @@
  * sees the resize before A lets go; one undo restores it; Shift keeps the
  * proportions. A text's side handle sets where it wraps.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { Item, Shape, Text } from "../../src/shared/protocol.js";
 import { textLines } from "../../src/shared/item-layout.js";
-import { drag, hook, launchBrowser, openBoardPage } from "../helpers/browser.js";
-import { startServer, type ServerProcess } from "../helpers/server-process.js";
+import { drag, hook } from "../helpers/browser.js";
+import { boardPagesFixture } from "../helpers/board-pages.js";
 import { waitFor } from "../helpers/wait.js";
 
 const VIEW = { width: 1000, height: 700 };
 
-let server: ServerProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const join = (boardId: string): Promise<Page> => openBoardPage(browser, server.url, boardId, VIEW);
+const fixture = boardPagesFixture(VIEW);
+const join = fixture.join;
 
 type Box = Pick<Shape, "x1" | "y1" | "x2" | "y2">;
 
@@ -43,7 +32,7 @@ async function rectIs(board: string, pages: Page[], want: Box, what: string): Pr
     const m = [...svg.matchAll(/<rect x="([-\d.]+)" y="([-\d.]+)" width="([-\d.]+)" height="([-\d.]+)"/g)].at(-1);
     return m ? { x1: +m[1], y1: +m[2], x2: +m[1] + +m[3], y2: +m[2] + +m[4] } : undefined;
   };
-  await waitFor(async () => same(svgRect(await (await fetch(`${server.url}/b/${board}.svg`)).text())), { what: `${what} (SVG)` });
+  await waitFor(async () => same(svgRect(await (await fetch(`${fixture.server.url}/b/${board}.svg`)).text())), { what: `${what} (SVG)` });
 }
 
 /** Where a board point is on the page's screen. */
@@ -137,7 +126,7 @@ describe("resizing by a handle", () => {
     expect(wrapped.size).toBe(t.size);
     const lines = textLines(wrapped);
     expect(lines.length).toBeGreaterThan(1);
-    const svg = await (await fetch(`${server.url}/b/${other}.svg`)).text();
+    const svg = await (await fetch(`${fixture.server.url}/b/${other}.svg`)).text();
     expect([...svg.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((m) => m[1])).toEqual(lines);
     await carol.context().close();
   });

@@ -5,30 +5,19 @@
  * restores both items' width, the next both colours. A fill picked for a
  * selected rectangle makes it filled everywhere, and a click inside selects it.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { Item, Shape } from "../../src/shared/protocol.js";
-import { drag as dragMouse, hook, launchBrowser, openBoardPage } from "../helpers/browser.js";
-import { startServer, type ServerProcess } from "../helpers/server-process.js";
+import { drag as dragMouse, hook } from "../helpers/browser.js";
+import { boardPagesFixture } from "../helpers/board-pages.js";
 import { waitFor } from "../helpers/wait.js";
 
 const VIEW = { width: 1000, height: 700 };
 const RED = "#e03131";
 const WIDEST = 16;
 
-let server: ServerProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const join = (boardId: string): Promise<Page> => openBoardPage(browser, server.url, boardId, VIEW);
+const fixture = boardPagesFixture(VIEW);
+const join = fixture.join;
 
 const drag = (page: Page, from: [number, number], to: [number, number]) => dragMouse(page, from, to, 5);
 
@@ -51,7 +40,7 @@ async function press(page: Page, name: string | RegExp): Promise<void> {
 }
 
 async function svgOf(board: string): Promise<string> {
-  return (await fetch(`${server.url}/b/${board}.svg`)).text();
+  return (await fetch(`${fixture.server.url}/b/${board}.svg`)).text();
 }
 
 describe("restyling a selection", () => {

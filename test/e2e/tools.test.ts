@@ -4,11 +4,11 @@
  * the other page and undo; panning and zooming one page leaves the other's view
  * alone, and a page always opens at the default view.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import type { Item } from "../../src/shared/protocol.js";
-import { drag, hook, inkAt, launchBrowser, openBoardPage } from "../helpers/browser.js";
-import { startServer, type ServerProcess } from "../helpers/server-process.js";
+import { drag, hook, inkAt } from "../helpers/browser.js";
+import { boardPagesFixture } from "../helpers/board-pages.js";
 import { waitFor } from "../helpers/wait.js";
 
 const VIEW = { width: 1000, height: 700 };
@@ -16,19 +16,8 @@ const VIEW = { width: 1000, height: 700 };
 const RECT = { x1: 300, y1: 250, x2: 500, y2: 400 };
 const TEXT_AT: [number, number] = [620, 300];
 
-let server: ServerProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const join = (boardId: string): Promise<Page> => openBoardPage(browser, server.url, boardId, VIEW);
+const fixture = boardPagesFixture(VIEW);
+const join = fixture.join;
 
 
 async function itemWhere(page: Page, what: string, test: (i: Item) => boolean): Promise<Item> {
