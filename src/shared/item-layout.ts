@@ -144,17 +144,19 @@ export function itemBounds(item: Item): Rect {
   }
 }
 
+/** Grows `u` (in place) to hold `b`. */
+export function growToInclude(u: Rect, b: Rect): void {
+  u.minX = Math.min(u.minX, b.minX);
+  u.minY = Math.min(u.minY, b.minY);
+  u.maxX = Math.max(u.maxX, b.maxX);
+  u.maxY = Math.max(u.maxY, b.maxY);
+}
+
 /** Union of the items' bounds, or null for none. */
 export function unionBounds(items: readonly Item[], boundsOf: (item: Item) => Rect = itemBounds): Rect | null {
   if (items.length === 0) return null;
   const u: Rect = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
-  for (const item of items) {
-    const b = boundsOf(item);
-    u.minX = Math.min(u.minX, b.minX);
-    u.minY = Math.min(u.minY, b.minY);
-    u.maxX = Math.max(u.maxX, b.maxX);
-    u.maxY = Math.max(u.maxY, b.maxY);
-  }
+  for (const item of items) growToInclude(u, boundsOf(item));
   return u;
 }
 

@@ -9,7 +9,7 @@
  */
 import type { Item } from "../../shared/protocol.js";
 import { BoardModel } from "../../shared/board-model.js";
-import { itemBounds, type Rect } from "../../shared/item-layout.js";
+import { growToInclude, itemBounds, type Rect } from "../../shared/item-layout.js";
 import { SVG_CLOSING, renderItem, svgOpening, type SvgOptions } from "../../shared/svg-export.js";
 import type { BoardService } from "../board/board-service.js";
 import { WorkSlice } from "../board/work-slices.js";
@@ -123,11 +123,7 @@ async function sliced(slice: WorkSlice, items: readonly Item[]): Promise<Rect | 
   if (items.length === 0) return null;
   const u: Rect = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
   for (const item of items) {
-    const b = itemBounds(item);
-    u.minX = Math.min(u.minX, b.minX);
-    u.minY = Math.min(u.minY, b.minY);
-    u.maxX = Math.max(u.maxX, b.maxX);
-    u.maxY = Math.max(u.maxY, b.maxY);
+    growToInclude(u, itemBounds(item));
     await slice.maybeYield();
   }
   return u;
