@@ -45,9 +45,26 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/**
+ * Runs in the page before its scripts: while the tab's sessionStorage holds
+ * CUT_OFF_KEY (it survives a reload), a WebSocket to /socket.io/ goes to a closed
+ * loopback port instead, so it fails at once, as behind a network that drops it.
+ */
+const CUT_OFF_KEY = "test:socket-cut-off";
+function cutOffSwitch(key: string): void {
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      const cut = sessionStorage.getItem(key) !== null && String(url).includes("/socket.io/");
+      super(cut ? "ws://127.0.0.1:9/" : url, protocols);
+    }
+  };
+}
+
 /** One person: a fresh browser profile (own clientId, own localStorage) on the board. */
-async function join(boardId: string, deviceScaleFactor = 1): Promise<Page> {
+async function join(boardId: string, deviceScaleFactor = 1, init?: (key: string) => void): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEW, deviceScaleFactor });
+  if (init) await context.addInitScript(init, CUT_OFF_KEY);
   const page = await context.newPage();
   page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
   await page.goto(`${server.url}/b/${boardId}`);
@@ -173,11 +190,11 @@ describe("two people drawing on one board", () => {
 describe("a stroke drawn while the server is unreachable", () => {
   it("survives a reload and reaches the board when the server is back", async () => {
     const board = `offline-${Date.now().toString(36)}`;
-    const page = await join(board);
-    const blockSocket = (route: { abort(): Promise<void> }) => route.abort();
-
-    // Take the server away and keep Socket.IO from reaching its replacement.
-    await page.route("**/socket.io/**", blockSocket);
+    const page = await join(board, 1, cutOffSwitch);
+    // Take the server away and keep Socket.IO from reaching its replacement, over
+    // long-polling (routed) and WebSocket (page.route never sees one: cutOffSwitch).
+    await page.route("**/socket.io/**", (route) => route.abort());
+    await page.evaluate((key) => sessionStorage.setItem(key, "1"), CUT_OFF_KEY);
     await server.kill();
     await waitFor(async () => (await hook(page, "status")) !== "connected", { what: "page notices the outage" });
     await drawStroke(page, STROKE);
@@ -188,9 +205,12 @@ describe("a stroke drawn while the server is unreachable", () => {
     await page.reload();
     // Nothing reached the server yet: the stroke comes back from this tab's saved outbox.
     expect(await hook(page, "pending")).toBe(1);
+    await waitFor(async () => (await hook(page, "status")) === "reconnecting", { what: "the reloaded page's first connection attempt failed" });
+    expect(await hook(page, "pending")).toBe(1);
     await waitFor(() => showsStroke(page), { what: "restored stroke rendered after reload" });
 
-    await page.unroute("**/socket.io/**", blockSocket);
+    await page.unroute("**/socket.io/**");
+    await page.evaluate((key) => sessionStorage.removeItem(key), CUT_OFF_KEY);
     await waitFor(async () => (await hook(page, "pending")) === 0, { what: "outbox flushed after reconnect", timeoutMs: 20_000 });
     expect(await hook(page, "head")).toBe(1);
 

@@ -118,7 +118,10 @@ export class BoardService {
   async catchUp(boardId: string, lastSeq: number, lastOpId: string | undefined): Promise<CatchUpPlan> {
     let state = await this.store.state(boardId);
     let from = await this.resumeFrom(boardId, state.head, state.snapshotSeq, lastSeq, lastOpId);
-    if (from <= state.snapshotSeq && state.tailWeight >= JOIN_COMPACT_AT_WEIGHT && (await this.compactor.compact(boardId))) {
+    // Twice at most: the first may join a compaction already under way, which
+    // folded only what had arrived when it started.
+    for (let tries = 0; tries < 2 && from <= state.snapshotSeq && state.tailWeight >= JOIN_COMPACT_AT_WEIGHT; tries++) {
+      if (!(await this.compactor.compact(boardId))) break;
       state = await this.store.state(boardId);
       from = await this.resumeFrom(boardId, state.head, state.snapshotSeq, lastSeq, lastOpId);
     }

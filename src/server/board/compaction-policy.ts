@@ -12,7 +12,9 @@
  * - The snapshot holds every visible item, plus the most recently hidden items up
  *   to half the visible items' bytes (at least HIDDEN_MIN_BYTES), so undoing a
  *   recent erase or clear still brings its items back; older hidden items are
- *   dropped for good. A late joiner therefore gets at most ~1.5x the live content.
+ *   dropped for good. A late joiner therefore gets at most ~1.5x the live content,
+ *   give or take a tail weighing under JOIN_COMPACT_AT_WEIGHT (fewer than 100
+ *   items erased, moved or added since the snapshot).
  */
 import { applyOp, fromSnapshotItem, toSnapshotItem, type BoardItem } from "../../shared/board-model.js";
 import type { BoardOp, SequencedOp } from "../../shared/protocol.js";
@@ -20,7 +22,7 @@ import type { StoredSnapshot, StoredSnapshotItem } from "../store/board-store.js
 
 export const CLEAR_WEIGHT = 500;
 export const COMPACT_AT_WEIGHT = 2_000;
-export const JOIN_COMPACT_AT_WEIGHT = 200;
+export const JOIN_COMPACT_AT_WEIGHT = 100;
 /** Share of the visible items' bytes that recently hidden items may add to a snapshot. */
 export const HIDDEN_KEEP_RATIO = 0.5;
 export const HIDDEN_MIN_BYTES = 64 * 1024;
