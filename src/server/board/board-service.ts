@@ -12,7 +12,7 @@ import { ThrottledLog } from "../observability/throttled-log.js";
 import { MoveRange } from "./move-range.js";
 import { PageReader, type Page, type PageLimits } from "./page-reader.js";
 import { StoreWrites } from "./store-writes.js";
-import { COMPACT_AT_WEIGHT, JOIN_COMPACT_AT_WEIGHT } from "./compaction-policy.js";
+import { COMPACT_AT_WEIGHT, joinShouldCompact } from "./compaction-policy.js";
 import { Compactor } from "./compactor.js";
 
 /** Delivers sequenced ops to every member of a board, on every node. */
@@ -120,7 +120,7 @@ export class BoardService {
     let from = await this.resumeFrom(boardId, state.head, state.snapshotSeq, lastSeq, lastOpId);
     // Twice at most: the first may join a compaction already under way, which
     // folded only what had arrived when it started.
-    for (let tries = 0; tries < 2 && from <= state.snapshotSeq && state.tailWeight >= JOIN_COMPACT_AT_WEIGHT; tries++) {
+    for (let tries = 0; tries < 2 && from <= state.snapshotSeq && joinShouldCompact(state); tries++) {
       if (!(await this.compactor.compact(boardId))) break;
       state = await this.store.state(boardId);
       from = await this.resumeFrom(boardId, state.head, state.snapshotSeq, lastSeq, lastOpId);

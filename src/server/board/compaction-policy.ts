@@ -7,14 +7,14 @@
  *   erase, restore, move or order (paint order) names, plus CLEAR_WEIGHT for a clear. History that
  *   erases, clears or moves a lot weighs a lot.
  * - The log is folded when that weight reaches COMPACT_AT_WEIGHT, when a late
- *   joiner would otherwise replay JOIN_COMPACT_AT_WEIGHT or more of it, and when an
+ *   joiner would otherwise replay JOIN_COMPACT_AT_WEIGHT or more of it (or a tail
+ *   naming JOIN_COMPACT_AT_NAMED items), and when an
  *   op is refused for want of room (board_full) after ops were added since.
  * - The snapshot holds every visible item, plus the most recently hidden items up
  *   to half the visible items' bytes (at least HIDDEN_MIN_BYTES), so undoing a
  *   recent erase or clear still brings its items back; older hidden items are
  *   dropped for good. A late joiner therefore gets at most ~1.5x the live content,
- *   give or take a tail weighing under JOIN_COMPACT_AT_WEIGHT (fewer than 100
- *   items erased, moved or added since the snapshot).
+ *   give or take a tail that names fewer than JOIN_COMPACT_AT_NAMED items.
  */
 import { applyOp, fromSnapshotItem, toSnapshotItem, type BoardItem } from "../../shared/board-model.js";
 import type { BoardOp, SequencedOp } from "../../shared/protocol.js";
@@ -22,7 +22,20 @@ import type { StoredSnapshot, StoredSnapshotItem } from "../store/board-store.js
 
 export const CLEAR_WEIGHT = 500;
 export const COMPACT_AT_WEIGHT = 2_000;
-export const JOIN_COMPACT_AT_WEIGHT = 100;
+export const JOIN_COMPACT_AT_WEIGHT = 200;
+/**
+ * ... or when the ops after the snapshot name this many items in erases, clears,
+ * restores, moves or `order`s (weight beyond 1 per op): what a stale snapshot
+ * carries that the board no longer shows. A tail of adds alone costs a joiner the
+ * same bytes folded or not.
+ */
+export const JOIN_COMPACT_AT_NAMED = 100;
+
+/** Whether a late joiner should get the board compacted first (see the two thresholds above). */
+export function joinShouldCompact(state: { head: number; snapshotSeq: number; tailWeight: number }): boolean {
+  const named = state.tailWeight - (state.head - state.snapshotSeq);
+  return state.tailWeight >= JOIN_COMPACT_AT_WEIGHT || named >= JOIN_COMPACT_AT_NAMED;
+}
 /** Share of the visible items' bytes that recently hidden items may add to a snapshot. */
 export const HIDDEN_KEEP_RATIO = 0.5;
 export const HIDDEN_MIN_BYTES = 64 * 1024;
