@@ -9,6 +9,7 @@
  *
  * --frames: outbound frames delivered during the profile (frames_per_s x the
  * profile's seconds, from the bench's JSON), to print microseconds per frame.
+ * Then the 30 functions with the most self time.
  */
 import { readFileSync } from "node:fs";
 
@@ -37,13 +38,21 @@ const PARTS: Array<[string, RegExp]> = [
 ];
 
 function partOf(stack: Node[]): string {
-  for (const [name, re] of PARTS) {
-    for (let i = stack.length - 1; i >= 0; i--) {
-      const f = stack[i].callFrame;
-      if (re.test(f.functionName) || re.test(f.url)) return name;
-    }
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const f = stack[i].callFrame;
+    for (const [name, re] of PARTS) if (re.test(f.functionName) || re.test(f.url)) return name;
   }
   return stack.at(-1)?.callFrame.url ? "other JavaScript" : "other native / program";
+}
+
+/** Self time per function (name and file), for the top-N listing. */
+function selfTimes(profile: Profile, into: Map<string, number>): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id)!.callFrame;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*\/dist\//, "")}`;
+    into.set(key, (into.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
 }
 
 function split(profile: Profile, into: Map<string, number>): void {
@@ -68,7 +77,12 @@ const framesAt = args.indexOf("--frames");
 const frames = framesAt >= 0 ? Number(args[framesAt + 1]) : NaN;
 const files = args.filter((a, i) => a !== "--frames" && i !== framesAt + 1);
 const ms = new Map<string, number>();
-for (const f of files) split(JSON.parse(readFileSync(f, "utf8")) as Profile, ms);
+const self = new Map<string, number>();
+for (const f of files) {
+  const profile = JSON.parse(readFileSync(f, "utf8")) as Profile;
+  split(profile, ms);
+  selfTimes(profile, self);
+}
 const total = [...ms.values()].reduce((a, b) => a + b, 0);
 const busy = total - (ms.get("idle") ?? 0);
 const rows = [...ms].sort((a, b) => b[1] - a[1]);
@@ -76,4 +90,8 @@ process.stdout.write(`| part | ms | share of all | share of busy |${Number.isFin
 for (const [part, v] of rows) {
   const perFrame = Number.isFinite(frames) && part !== "idle" ? ` ${((v * 1000) / frames).toFixed(1)} |` : Number.isFinite(frames) ? " - |" : "";
   process.stdout.write(`| ${part} | ${v.toFixed(0)} | ${((100 * v) / total).toFixed(1)}% | ${part === "idle" ? "-" : `${((100 * v) / busy).toFixed(1)}%`} |${perFrame}\n`);
+}
+process.stdout.write(`\nTop functions by self time (ms, share of busy):\n`);
+for (const [fn, v] of [...self].filter(([k]) => !k.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+  process.stdout.write(`${v.toFixed(0).padStart(6)}  ${((100 * v) / busy).toFixed(1).padStart(5)}%  ${fn}\n`);
 }
