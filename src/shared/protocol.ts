@@ -480,6 +480,8 @@ export const serverEventSchemas = {
   /** Joins, renames and leaves since the last delta, to the whole board (coalesced per node, ~200 ms). */
   presenceDelta: presenceDeltaSchema,
   drain: drainSchema,
+  /** The node's ink clock changed (its period follows its ink work): to every session on the node, at once. */
+  ink: inkClockSchema,
   error: protocolErrorSchema,
 } as const;
 export type ServerEventName = keyof typeof serverEventSchemas;

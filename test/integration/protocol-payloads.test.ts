@@ -35,7 +35,8 @@ const received: Array<{ event: string; payload: unknown }> = [];
 const answers: Array<{ event: string; answer: unknown }> = [];
 
 beforeAll(async () => {
-  server = await startServer({ env: { LOG_LEVEL: "warn" } });
+  // Any live ink is "busy" here, so the node lengthens its tick (and announces it: `ink`) within seconds.
+  server = await startServer({ env: { LOG_LEVEL: "warn", INK_BUSY_DELIVERIES: "1" } });
 });
 
 afterAll(async () => {
@@ -87,11 +88,12 @@ describe("what a running node sends", () => {
     await waitFor(() => seen("ops"), { what: "live ops" });
     await join("dave"); // catch-up: one page of ops before anything live
 
-    // Live ink from two drawers at once (one tick's flush carries both: `drafts`), and alone (`draft`).
+    // Live ink from two drawers at once (one tick's flush carries both: `drafts`), and alone
+    // (`draft`), until the node has read its ink work twice and announced a longer tick (`ink`).
     const itemA = newId();
     const itemB = newId();
-    for (let i = 0; !seen("drafts") || !seen("draft"); i++) {
-      expect(i, "drafts and a lone draft within 300 rounds").toBeLessThan(300);
+    for (let i = 0; !seen("drafts") || !seen("draft") || !seen("ink"); i++) {
+      expect(i, "drafts, a lone draft and a new tick within 600 rounds").toBeLessThan(600);
       alice.emit("draft", { itemId: itemA, color: "#1e1e1e", width: 2, from: i, points: [i, i] });
       if (i < 150) bob.emit("draft", { itemId: itemB, color: "#1971c2", width: 4, from: i, points: [i, -i], t: Date.now() });
       await new Promise((r) => setTimeout(r, 15));

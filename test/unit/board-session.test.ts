@@ -351,6 +351,25 @@ describe("BoardSession stream", () => {
     expect(w.sent.filter((m) => m.event === "draft")).toHaveLength(2);
   });
 
+  it("follows a tick the node announces (`ink`) at once, without waiting for a clock answer", async () => {
+    const { s, wire } = session();
+    s.start();
+    const w = wire();
+    w.connect({ ink: { periodMs: 5 } });
+    const draft = { itemId: "item-0000001", color: "#000000", width: 2, from: 0, points: [1, 1] };
+    await vi.advanceTimersByTimeAsync(0);
+    w.calls.find((c) => c.event === "clock")!.answer({ now: Date.now(), ink: { periodMs: 5 } });
+    await settle();
+    // The node got busy: 33 ms ticks, announced to every session on it.
+    w.deliver("ink", { periodMs: 33 });
+    vi.setSystemTime(3_300_001);
+    s.sendDraft(draft);
+    await vi.advanceTimersByTimeAsync(31);
+    expect(w.sent.filter((m) => m.event === "draft")).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(w.sent.filter((m) => m.event === "draft")).toHaveLength(1);
+  });
+
   it("leaves its own drafts and cursors out of what it reports", () => {
     const { s, wire } = session();
     const seen: string[] = [];

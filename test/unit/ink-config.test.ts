@@ -6,13 +6,13 @@ const load = (env: Record<string, string>) => loadConfig(env, { drainSeconds: 10
 
 describe("ink clock settings", () => {
   it("follows load between INK_TICK_MIN_MS and INK_TICK_MAX_MS by default", () => {
-    expect(load({})).toEqual({ minMs: 5, maxMs: 33, flushLagMs: 12, loadHigh: 0.25, loadLow: 0.1 });
-    expect(load({ INK_TICK_MIN_MS: "8", INK_TICK_MAX_MS: "40", INK_LOAD_HIGH: "0.4", INK_LOAD_LOW: "0.15" })).toEqual({
+    expect(load({})).toEqual({ minMs: 5, maxMs: 33, flushLagMs: 12, quietDeliveries: 4_000, busyDeliveries: 8_000 });
+    expect(load({ INK_TICK_MIN_MS: "8", INK_TICK_MAX_MS: "40", INK_QUIET_DELIVERIES: "10000", INK_BUSY_DELIVERIES: "40000" })).toEqual({
       minMs: 8,
       maxMs: 40,
       flushLagMs: 12,
-      loadHigh: 0.4,
-      loadLow: 0.15,
+      quietDeliveries: 10_000,
+      busyDeliveries: 40_000,
     });
   });
 
@@ -22,7 +22,8 @@ describe("ink clock settings", () => {
 
   it("refuses a minimum above the maximum, and a lag not shorter than the longest tick", () => {
     expect(() => load({ INK_TICK_MIN_MS: "50", INK_TICK_MAX_MS: "33" })).toThrow(ConfigError);
-    expect(() => load({ INK_LOAD_HIGH: "0.2", INK_LOAD_LOW: "0.3" })).toThrow(/INK_LOAD_LOW/);
+    expect(() => load({ INK_BUSY_DELIVERIES: "0" })).toThrow(/INK_BUSY_DELIVERIES/);
+    expect(() => load({ INK_QUIET_DELIVERIES: "9000", INK_BUSY_DELIVERIES: "8000" })).toThrow(/INK_QUIET_DELIVERIES/);
     expect(() => load({ INK_TICK_MAX_MS: "20", INK_FLUSH_LAG_MS: "20" })).toThrow(/INK_FLUSH_LAG_MS/);
     expect(() => load({ INK_TICK_MS: "10", INK_FLUSH_LAG_MS: "12" })).toThrow(/INK_FLUSH_LAG_MS/);
   });

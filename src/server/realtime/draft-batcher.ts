@@ -81,7 +81,6 @@ export class BoardDrafts<S> {
     return pending;
   }
 
-  /** Drops one board's batch (its caller delivers it). */
   /** A live preview replaces its author's previous one of the same kind (delete first: it goes to the end, in arrival order). */
   preview(boardId: string, preview: PeerPreview): void {
     const pending = this.pendingFor(boardId);
@@ -99,6 +98,7 @@ export class BoardDrafts<S> {
     return pending;
   }
 
+  /** Drops one board's batch (its caller delivers it). */
   take(boardId: string): void {
     this.boards.delete(boardId);
   }

@@ -1,18 +1,26 @@
 /**
- * The node's ink tempo: the ink clock's period, following the node's own load.
+ * The node's ink tempo: the ink clock's period, following the node's ink work.
  * Idle, a short tick (INK_TICK_MIN_MS) relays ink almost at once; busy, longer
  * ticks batch more points per message (fewer frames to write), up to
  * INK_TICK_MAX_MS, which bounds what the clock adds to latency.
  *
- * Load is the event loop's utilisation (perf_hooks) over each sampling
- * interval, smoothed. The period moves on a ladder (the minimum, doubled until
- * the maximum), one rung at a time, with hysteresis: up when the smoothed load
- * is above LOAD_HIGH for UP_AFTER samples in a row, down when below LOAD_LOW for
- * DOWN_AFTER samples. A rung up roughly halves the frames, so the load after it
- * stays above LOAD_LOW and the tempo does not swing back (see docs/protocol.md,
- * "Live ink"). A fixed clock (min = max) never samples.
+ * The work is the ink points this node relays per second times the watchers
+ * each reaches (point deliveries), counted at each flush, read every second. Unlike
+ * the event loop's utilisation (what the first version read), it does not fall
+ * when the tick lengthens, and it does not rise because other processes share
+ * the machine: on a contended 2-core machine the utilisation of a node serving
+ * 5 quiet boards read like a busy one and lengthened its ticks (BENCHMARKS.md).
+ *
+ * The period is a rung of a ladder (the minimum, doubled until the maximum).
+ * Below INK_QUIET_DELIVERIES per second the shortest tick is used, from
+ * INK_BUSY_DELIVERIES the longest, the rungs between at thresholds spaced
+ * evenly (geometrically) from the one to the other. The tick
+ * moves up after UP_AFTER readings in a row that call for a higher rung, to the
+ * lowest of them; down after DOWN_AFTER readings in a row under the current
+ * rung's threshold by DOWN_MARGIN, to the highest they call for (see
+ * docs/protocol.md, "The tick follows load"). The work does not depend on the
+ * tick, so a move never undoes itself. A fixed clock (min = max) never samples.
  */
-import { performance, type EventLoopUtilization } from "node:perf_hooks";
 
 export interface InkTempoSettings {
   /** Shortest tick (idle node). */
@@ -21,28 +29,30 @@ export interface InkTempoSettings {
   maxMs: number;
   /** The flush lag at the longest tick; shorter ticks scale it down in proportion. */
   flushLagMs: number;
-  /** Smoothed event-loop utilisation above which the tick lengthens (default LOAD_HIGH). */
-  loadHigh?: number;
-  /** ... and below which it shortens (default LOAD_LOW); keep it under half of loadHigh, so a doubled tick does not swing back. */
-  loadLow?: number;
+  /** Point deliveries per second below which the shortest tick is used (default QUIET_DELIVERIES). */
+  quietDeliveries?: number;
+  /** Point deliveries per second from which the longest tick is used (default BUSY_DELIVERIES). */
+  busyDeliveries?: number;
 }
 
 /** Chosen with `npm run bench` (BENCHMARKS.md, "The ink clock"): 33 ms batches classroom load within the p99 budget. */
 export const DEFAULT_TEMPO: InkTempoSettings = { minMs: 5, maxMs: 33, flushLagMs: 12 };
 
 /**
- * Smoothed event-loop utilisation above which the tick lengthens, below which it
- * shortens. A node near a quarter busy already pays more in writes than batching
- * costs in latency; the bench (light against classroom) is where to tune these.
+ * Point deliveries per second below which a node relays on its shortest tick,
+ * and from which on its longest. The bench's `light` load is ~1,100 per board (2
+ * people drawing at 60 Hz, 9 watchers each), up to ~3,300 on a node; `classroom`
+ * ~10,000 per node: light stays on the shortest tick, classroom batches on the
+ * longest (BENCHMARKS.md, "The ink clock").
  */
-export const LOAD_HIGH = 0.25;
-export const LOAD_LOW = 0.1;
-/** Consecutive samples past a threshold before a rung changes: up soon (latency), down slowly (stability). */
+export const QUIET_DELIVERIES = 4_000;
+export const BUSY_DELIVERIES = 8_000;
+/** Consecutive readings past a threshold before a rung changes: up soon (frames), down slowly (stability). */
 export const UP_AFTER = 2;
 export const DOWN_AFTER = 5;
-/** Weight of the newest sample in the smoothed load. */
-const SMOOTHING = 0.5;
-/** How often the node reads its load. */
+/** A rung is left downwards only when the work is this far under its threshold (no flapping at the edge). */
+export const DOWN_MARGIN = 0.8;
+/** How often the node reads its work. */
 export const SAMPLE_MS = 1_000;
 
 /** The ticks a tempo may use: min, doubled while below max, then max. */
@@ -53,16 +63,21 @@ export function tickLadder(minMs: number, maxMs: number): number[] {
   return ladder;
 }
 
-/** The controller alone: load readings in, period out (no timers; unit tested with fake readings). */
+/** The controller alone: work readings in, period out (no timers; unit tested with fake readings). */
 export class TempoController {
   private readonly ladder: number[];
+  private readonly quiet: number;
+  private readonly busy: number;
   private rung = 0;
-  private smoothed = 0;
   private above = 0;
   private below = 0;
+  private upTo = Number.POSITIVE_INFINITY;
+  private downTo = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly settings: InkTempoSettings) {
     this.ladder = tickLadder(settings.minMs, settings.maxMs);
+    this.busy = settings.busyDeliveries ?? BUSY_DELIVERIES;
+    this.quiet = Math.min(settings.quietDeliveries ?? QUIET_DELIVERIES, this.busy);
   }
 
   get periodMs(): number {
@@ -75,47 +90,84 @@ export class TempoController {
     return Math.min(this.periodMs - 1, Math.round((flushLagMs * this.periodMs) / maxMs));
   }
 
-  /** Takes one load reading (0..1); returns true when the period changed. */
-  observe(load: number): boolean {
-    if (!Number.isFinite(load)) return false;
-    this.smoothed = this.smoothed * (1 - SMOOTHING) + Math.min(1, Math.max(0, load)) * SMOOTHING;
-    this.above = this.smoothed > (this.settings.loadHigh ?? LOAD_HIGH) ? this.above + 1 : 0;
-    this.below = this.smoothed < (this.settings.loadLow ?? LOAD_LOW) ? this.below + 1 : 0;
-    if (this.above >= UP_AFTER && this.rung < this.ladder.length - 1) return this.move(1);
-    if (this.below >= DOWN_AFTER && this.rung > 0) return this.move(-1);
+  /** Point deliveries per second from which `rung` is used (rung 0: always; the first above it: quiet; the top: busy). */
+  threshold(rung: number): number {
+    const top = this.ladder.length - 1;
+    if (rung === 0) return 0;
+    if (top === 1) return this.busy;
+    return this.quiet * (this.busy / this.quiet) ** ((rung - 1) / (top - 1));
+  }
+
+  /** The highest rung whose threshold `deliveriesPerS` reaches. */
+  rungFor(deliveriesPerS: number): number {
+    let r = 0;
+    while (r < this.ladder.length - 1 && deliveriesPerS >= this.threshold(r + 1)) r++;
+    return r;
+  }
+
+  /** Takes one reading (point deliveries per second); returns true when the period changed. */
+  observe(deliveriesPerS: number): boolean {
+    if (!Number.isFinite(deliveriesPerS)) return false;
+    const up = this.rungFor(deliveriesPerS);
+    const down = this.rungFor(deliveriesPerS / DOWN_MARGIN);
+    // Readings in a row that call for a higher (lower) rung; the move goes as far as the least (most) of them asked.
+    this.upTo = up > this.rung ? Math.min(this.upTo, up) : Number.POSITIVE_INFINITY;
+    this.above = up > this.rung ? this.above + 1 : 0;
+    this.downTo = down < this.rung ? Math.max(this.downTo, down) : Number.NEGATIVE_INFINITY;
+    this.below = down < this.rung ? this.below + 1 : 0;
+    if (this.above >= UP_AFTER) return this.moveTo(this.upTo);
+    if (this.below >= DOWN_AFTER) return this.moveTo(this.downTo);
     return false;
   }
 
-  private move(step: number): boolean {
-    this.rung += step;
+  private moveTo(rung: number): boolean {
+    this.rung = rung;
     this.above = 0;
     this.below = 0;
+    this.upTo = Number.POSITIVE_INFINITY;
+    this.downTo = Number.NEGATIVE_INFINITY;
     return true;
   }
 }
 
-/** Event-loop utilisation since the previous call (the first call: since the process started). */
-export function eventLoopLoad(): () => number {
-  let last: EventLoopUtilization = performance.eventLoopUtilization();
-  return () => {
-    const now = performance.eventLoopUtilization();
-    const delta = performance.eventLoopUtilization(now, last);
-    last = now;
-    return delta.utilization;
-  };
+/** Counts point deliveries as flushes happen; each read returns the rate since the previous one. */
+export class DeliveryMeter {
+  private count = 0;
+  private since: number;
+
+  constructor(private readonly now: () => number = () => performance.now()) {
+    this.since = now();
+  }
+
+  /** A flush relayed `points` ink points to `watchers` sockets. */
+  note(points: number, watchers: number): void {
+    if (points > 0 && watchers > 0) this.count += points * watchers;
+  }
+
+  /** Deliveries per second since the previous read. */
+  read(): number {
+    const now = this.now();
+    const seconds = Math.max(1e-3, (now - this.since) / 1000);
+    const rate = this.count / seconds;
+    this.count = 0;
+    this.since = now;
+    return rate;
+  }
 }
 
 export interface InkTempoOptions {
-  readLoad?: () => number;
+  /** Reads point deliveries per second (tests); by default the tempo's own meter, fed by `note`. */
+  readWork?: () => number;
   setInterval?: (fn: () => void, ms: number) => unknown;
   clearInterval?: (timer: unknown) => void;
   /** Told of each new period (logs, metrics). */
   changed?: (periodMs: number) => void;
 }
 
-/** A node's tempo: samples its load every SAMPLE_MS while started. */
+/** A node's tempo: counts its ink deliveries, and reads their rate every SAMPLE_MS while started. */
 export class InkTempo {
   private readonly controller: TempoController;
+  private readonly meter = new DeliveryMeter();
   private timer: unknown = null;
 
   constructor(
@@ -138,9 +190,14 @@ export class InkTempo {
     return this.settings.minMs < this.settings.maxMs;
   }
 
+  /** A flush relayed `points` ink points to `watchers` sockets. */
+  note(points: number, watchers: number): void {
+    this.meter.note(points, watchers);
+  }
+
   start(): void {
     if (this.timer !== null || !this.adaptive) return;
-    const read = this.options.readLoad ?? eventLoopLoad();
+    const read = this.options.readWork ?? (() => this.meter.read());
     const tick = () => {
       if (this.controller.observe(read())) this.options.changed?.(this.controller.periodMs);
     };

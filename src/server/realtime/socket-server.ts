@@ -2,7 +2,7 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
 import { BOARD_QUERY_PARAM, SOCKET_PATH, isValidBoardId } from "../../shared/constants.js";
-import { ERROR_CODES, HEARTBEAT, LIMITS, type ErrorCode } from "../../shared/protocol.js";
+import { ERROR_CODES, HEARTBEAT, LIMITS, type ErrorCode, type PeerDraft } from "../../shared/protocol.js";
 import { allowRequest, handshakeMiddleware, type Admission } from "./handshake.js";
 import { CursorBatcher } from "./cursor-batcher.js";
 import { DraftBatcher, deliverDrafts } from "./draft-batcher.js";
@@ -59,8 +59,14 @@ export function attachSessions(
 ): AttachedSessions {
   // Live traffic goes through Redis only when another node may have members of the board.
   const fanoutFor = (boardId: string): BoardFanout => (ink.shared?.(boardId) ? io : io.local);
-  // The ink clock's period follows this node's load (ink-tempo.ts); the batchers read it at each flush.
-  const tempo = new InkTempo(ink, { changed: (periodMs) => deps.log.debug({ periodMs }, "ink tick changed") });
+  // The ink clock's period follows this node's ink work (ink-tempo.ts); the batchers read it at each flush.
+  // A new tick is announced to every session on the node at once (their ink follows it from the next tick).
+  const tempo = new InkTempo(ink, {
+    changed: (periodMs) => {
+      deps.log.debug({ periodMs }, "ink tick changed");
+      io.local.emit("ink", { periodMs });
+    },
+  });
   tempo.start();
   // Live ink leaves once per tick of the ink clock, a board's drafts in one `drafts` message.
   const drafts = new DraftBatcher<MeshSocket>({
@@ -70,7 +76,10 @@ export function attachSessions(
     get phaseMs() {
       return tempo.flushLagMs;
     },
-    deliver: (flush) => deliverDrafts(fanoutFor(flush.boardId), flush),
+    deliver: (flush) => {
+      tempo.note(inkPoints(flush.drafts), (io.of("/").adapter.rooms.get(boardRoom(flush.boardId))?.size ?? 1) - 1);
+      deliverDrafts(fanoutFor(flush.boardId), flush);
+    },
   });
   // Cursors too: one `cursors` message per board per tick, the latest position of each mover.
   const cursors = new CursorBatcher({
@@ -115,4 +124,11 @@ function noteRefusal(socket: MeshSocket, err: Error, deps: Pick<SessionDeps, "lo
   // Refusals while starting or draining are expected (clients retry elsewhere).
   const level = code === "storage_unavailable" ? "debug" : "info";
   deps.log[level]({ socket: socket.id, board: isValidBoardId(board) ? board : undefined, code }, "handshake refused");
+}
+
+/** Ink points in a flush (x,y pairs). */
+function inkPoints(drafts: readonly PeerDraft[]): number {
+  let n = 0;
+  for (const d of drafts) n += d.points.length / 2;
+  return n;
 }

@@ -156,7 +156,7 @@ export class BoardSession extends Emitter<SessionEvents> {
     // Ink leaves a trip early, so that it reaches the node on the tick.
     ({ offsetMs, tripMs }) => this.inkClock && this.ink.setClock(this.inkClock, offsetMs, tripMs),
   );
-  /** The node's ink clock as last announced (welcome, then clock answers). */
+  /** The node's ink clock as last announced (welcome, `ink` events, clock answers). */
   private inkClock: InkClock | null = null;
   private welcomed: Welcome | null = null;
   private syncing = false;
@@ -333,6 +333,13 @@ export class BoardSession extends Emitter<SessionEvents> {
       this.emit("problem", { message: e.message || e.code, kind: "error" });
     });
     w.on("drain", (info) => this.emit("drain", info));
+    // The node's tick changed: ink follows it from now on (from the next tick, when the clock has a reading).
+    w.on("ink", (clock) => {
+      if (!this.inkClock) return;
+      this.inkClock = clock;
+      const best = this.clock.best;
+      if (best) this.ink.setClock(clock, best.offsetMs, best.tripMs);
+    });
     w.on("disconnect", (reason) => {
       this.welcomed = null;
       this.inkClock = null;

@@ -57,12 +57,16 @@ export class ClockSync {
     this.readings = [];
   }
 
+  /** The reading trusted now (the shortest trip of the last few), null before the first. */
+  get best(): ClockReading | null {
+    return this.readings.length ? this.readings.reduce((a, b) => (b.tripMs < a.tripMs ? b : a)) : null;
+  }
+
   private add(reading: ClockReading): void {
     // A refused ask (rate limited) answers without a time: not a reading.
     if (!Number.isFinite(reading.offsetMs) || !Number.isFinite(reading.tripMs)) return;
     this.readings.push(reading);
     if (this.readings.length > KEPT) this.readings.shift();
-    const best = this.readings.reduce((a, b) => (b.tripMs < a.tripMs ? b : a));
-    this.changed(best);
+    this.changed(this.best!);
   }
 }
