@@ -114,8 +114,8 @@ const envSchema = z.object({
   INK_TICK_MIN_MS: z.coerce.number().int().min(2).max(1000).default(DEFAULT_TEMPO.minMs),
   /** The ink clock's longest tick, on a busy node: bounds what batching adds to latency. */
   INK_TICK_MAX_MS: z.coerce.number().int().min(2).max(1000).default(DEFAULT_TEMPO.maxMs),
-  /** Ink point deliveries per second (points relayed x watchers reached) below which a node uses its shortest tick (ink-tempo.ts). */
-  INK_QUIET_DELIVERIES: z.coerce.number().int().min(1).default(QUIET_DELIVERIES),
+  /** Ink point deliveries per second (points relayed x watchers reached) below which a node uses its shortest tick (ink-tempo.ts); unset: 4,000, or INK_BUSY_DELIVERIES if lower. */
+  INK_QUIET_DELIVERIES: z.coerce.number().int().min(1).optional(),
   /** ... and from which its longest; the ticks between at rates spaced evenly from the one to the other. */
   INK_BUSY_DELIVERIES: z.coerce.number().int().min(1).default(BUSY_DELIVERIES),
   /** The latest a node relays a tick's ink after the longest tick (shorter ticks scale it; a board whose drawers have all sent leaves at once). */
@@ -133,7 +133,7 @@ const envSchema = z.object({
 })
   .refine((e) => e.INK_TICK_MS !== undefined || e.INK_TICK_MIN_MS <= e.INK_TICK_MAX_MS, { path: ["INK_TICK_MIN_MS"], message: "must not exceed INK_TICK_MAX_MS" })
   .refine((e) => e.INK_FLUSH_LAG_MS < (e.INK_TICK_MS ?? e.INK_TICK_MAX_MS), { path: ["INK_FLUSH_LAG_MS"], message: "must be shorter than the longest tick (INK_TICK_MS or INK_TICK_MAX_MS)" })
-  .refine((e) => e.INK_QUIET_DELIVERIES <= e.INK_BUSY_DELIVERIES, { path: ["INK_QUIET_DELIVERIES"], message: "must not exceed INK_BUSY_DELIVERIES" })
+  .refine((e) => e.INK_QUIET_DELIVERIES === undefined || e.INK_QUIET_DELIVERIES <= e.INK_BUSY_DELIVERIES, { path: ["INK_QUIET_DELIVERIES"], message: "must not exceed INK_BUSY_DELIVERIES" })
   // A catch-up page is sent once the buffer is under the soft limit, and holds at least one op:
   // the gap up to the hard limit must fit the largest op, or a board holding one could never load.
   .refine((e) => e.SLOW_CLIENT_MAX_BYTES - e.SLOW_CLIENT_BUFFER_BYTES >= MIN_PAGE_ROOM, {
@@ -236,7 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dra
     ink:
       e.INK_TICK_MS !== undefined
         ? { minMs: e.INK_TICK_MS, maxMs: e.INK_TICK_MS, flushLagMs: e.INK_FLUSH_LAG_MS }
-        : { minMs: e.INK_TICK_MIN_MS, maxMs: e.INK_TICK_MAX_MS, flushLagMs: e.INK_FLUSH_LAG_MS, quietDeliveries: e.INK_QUIET_DELIVERIES, busyDeliveries: e.INK_BUSY_DELIVERIES },
+        : { minMs: e.INK_TICK_MIN_MS, maxMs: e.INK_TICK_MAX_MS, flushLagMs: e.INK_FLUSH_LAG_MS, quietDeliveries: e.INK_QUIET_DELIVERIES ?? Math.min(QUIET_DELIVERIES, e.INK_BUSY_DELIVERIES), busyDeliveries: e.INK_BUSY_DELIVERIES },
     presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
     boardMaxBytes: e.BOARD_MAX_BYTES,
     retentionMs: e.BOARD_RETENTION_SECONDS * 1000,

@@ -14,6 +14,8 @@ describe("ink clock settings", () => {
       quietDeliveries: 10_000,
       busyDeliveries: 40_000,
     });
+    // Only the busy rate set, below the default quiet one: quiet follows it down.
+    expect(load({ INK_BUSY_DELIVERIES: "1000" })).toMatchObject({ quietDeliveries: 1_000, busyDeliveries: 1_000 });
   });
 
   it("keeps a fixed clock when INK_TICK_MS is set", () => {
