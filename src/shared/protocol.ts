@@ -381,7 +381,7 @@ export const clockRequestSchema = z.object({});
 export const clockReadingSchema = z.strictObject({
   /** The server's time, ms since the epoch. */
   now: z.number(),
-  /** The node's ink clock now: its period follows the node's load (absent from servers before it did). */
+  /** The node's ink clock now: its period follows the node's ink work (absent from servers before it did); a change is also pushed as `ink`. */
   ink: inkClockSchema.optional(),
 });
 export type ClockReading = z.infer<typeof clockReadingSchema>;

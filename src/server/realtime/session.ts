@@ -62,7 +62,7 @@ export interface SessionDeps {
   drafts: DraftBatcher<MeshSocket>;
   /** Cursors leave once per tick too (cursor-batcher.ts). */
   cursors: CursorBatcher;
-  /** The node's ink clock now (its period follows load), told to clients in `welcome` and clock answers. */
+  /** The node's ink clock now (its period follows the node's ink work), told to clients in `welcome`, `ink` events and clock answers. */
   ink: () => InkClock;
 }
 

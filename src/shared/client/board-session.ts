@@ -148,7 +148,7 @@ export class BoardSession extends Emitter<SessionEvents> {
           if (err || !r) return reject(err ?? new Error("no answer"));
           // A refusal (rate_limited) is no reading.
           if (!("now" in r)) return reject(new Error(r.error.message));
-          // The node's tick follows its load: the newest answer says what it is now.
+          // The node's tick follows its ink work: the newest answer (or `ink` event) says what it is now.
           if (r.ink && this.inkClock) this.inkClock = r.ink;
           resolve({ sentAt, serverNow: r.now, receivedAt: Date.now() });
         });
