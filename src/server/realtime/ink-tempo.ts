@@ -35,7 +35,7 @@ export interface InkTempoSettings {
   busyDeliveries?: number;
 }
 
-/** Chosen with `npm run bench` (BENCHMARKS.md, "The ink clock"): 33 ms batches classroom load within the p99 budget. */
+/** Chosen with `npm run bench` (BENCHMARKS.md, "Issue 14, fifth session"): 33 ms batches classroom load within the p99 budget. */
 export const DEFAULT_TEMPO: InkTempoSettings = { minMs: 5, maxMs: 33, flushLagMs: 12 };
 
 /**
@@ -43,7 +43,7 @@ export const DEFAULT_TEMPO: InkTempoSettings = { minMs: 5, maxMs: 33, flushLagMs
  * and from which on its longest. The bench's `light` load is ~1,100 per board (2
  * people drawing at 60 Hz, 9 watchers each), up to ~3,300 on a node; `classroom`
  * ~10,000 per node: light stays on the shortest tick, classroom batches on the
- * longest (BENCHMARKS.md, "The ink clock").
+ * longest (BENCHMARKS.md, "Issue 14, fifth session").
  */
 export const QUIET_DELIVERIES = 4_000;
 export const BUSY_DELIVERIES = 8_000;
