@@ -12,7 +12,7 @@ import type { PresenceRegistry } from "./presence.js";
 import { sessionRelease } from "./io-internals.js";
 import { createSessions, type SessionDeps } from "./session.js";
 import { CONGESTED_ROOM } from "./slow-clients.js";
-import { boardRoom, type BoardFanout, type MeshServer, type MeshSocket } from "./types.js";
+import { boardRoom, localBoardMembers, type BoardFanout, type MeshServer, type MeshSocket } from "./types.js";
 
 export interface SocketServerOptions {
   admission: Admission;
@@ -77,7 +77,8 @@ export function attachSessions(
       return tempo.flushLagMs;
     },
     deliver: (flush) => {
-      tempo.note(inkPoints(flush.drafts), (io.of("/").adapter.rooms.get(boardRoom(flush.boardId))?.size ?? 1) - 1);
+      // Each point reaches the board's other members on this node.
+      tempo.note(inkPoints(flush.drafts), localBoardMembers(io, flush.boardId) - 1);
       deliverDrafts(fanoutFor(flush.boardId), flush);
     },
   });

@@ -33,6 +33,11 @@ export function boardRoom(boardId: string): string {
   return `${BOARD_ROOM_PREFIX}${boardId}`;
 }
 
+/** Sockets of a board on this node (rooms live per node, whatever the adapter). */
+export function localBoardMembers(io: MeshServer, boardId: string): number {
+  return io.of("/").adapter.rooms.get(boardRoom(boardId))?.size ?? 0;
+}
+
 /** Boards with at least one socket on this node (rooms live per node, whatever the adapter). */
 export function localBoardCount(io: MeshServer): number {
   let n = 0;

@@ -29,7 +29,7 @@ import type {
 } from "../protocol.js";
 import { HANDSHAKE_ERRORS, LIMITS, OP_ACK_TIMEOUT_MS, PROTOCOL_VERSION } from "../protocol-constants.js";
 import { randomId } from "../ids.js";
-import { ClockSync } from "./clock-sync.js";
+import { ClockSync, type ClockReading as ClockEstimate } from "./clock-sync.js";
 import { Emitter } from "./emitter.js";
 import { InkPacer } from "./ink-pacer.js";
 import { OpSequencer } from "./op-sequencer.js";
@@ -153,8 +153,7 @@ export class BoardSession extends Emitter<SessionEvents> {
           resolve({ sentAt, serverNow: r.now, receivedAt: Date.now() });
         });
       }),
-    // Ink leaves a trip early, so that it reaches the node on the tick.
-    ({ offsetMs, tripMs }) => this.inkClock && this.ink.setClock(this.inkClock, offsetMs, tripMs),
+    (best) => this.followInkClock(best),
   );
   /** The node's ink clock as last announced (welcome, `ink` events, clock answers). */
   private inkClock: InkClock | null = null;
@@ -337,8 +336,7 @@ export class BoardSession extends Emitter<SessionEvents> {
     w.on("ink", (clock) => {
       if (!this.inkClock) return;
       this.inkClock = clock;
-      const best = this.clock.best;
-      if (best) this.ink.setClock(clock, best.offsetMs, best.tripMs);
+      this.followInkClock(this.clock.best);
     });
     w.on("disconnect", (reason) => {
       this.welcomed = null;
@@ -379,6 +377,11 @@ export class BoardSession extends Emitter<SessionEvents> {
     // Follow the server's clock for this session; until its first reading, ink is sent at once.
     this.ink.setClock(null);
     if (this.opts.inkClock !== false) this.clock.start();
+  }
+
+  /** Paces ink on the node's clock as last announced, placed by the trusted clock reading (none yet: at once). Ink leaves a trip early, so that it reaches the node on the tick. */
+  private followInkClock(best: ClockEstimate | null): void {
+    if (this.inkClock && best) this.ink.setClock(this.inkClock, best.offsetMs, best.tripMs);
   }
 
   /** Collects a snapshot's pages; the last one replaces the board (protocol.md, "Compaction"). */
