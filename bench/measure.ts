@@ -8,7 +8,7 @@ import { LoadPool } from "./load/pool.js";
 import type { ClientSpec, WorkerPlan } from "./load/messages.js";
 import type { Routing } from "../scripts/local-cluster.js";
 import type { ConnectionsScenario, LoadScenario, Scenario, Timing } from "./scenarios.js";
-import { BENCH_BUILD, startSystem, type RunningSystem, type SystemName } from "./systems.js";
+import { BENCH_BUILD, floorFlushMs, startSystem, type RunningSystem, type SystemName } from "./systems.js";
 import { isAlive } from "../scripts/lib/pid.js";
 
 const WORKER = path.join(BENCH_BUILD, "load/worker.js");
@@ -105,7 +105,18 @@ function plan(scenario: LoadScenario, url: string): ClientSpec[] {
 const round = (v: number, digits = 2) => (Number.isFinite(v) ? Number(v.toFixed(digits)) : null) as number;
 
 /** Whether the levers (knobs) apply to this system. */
-export const tunable = (system: SystemName) => system === "meshboard" || system === "lab";
+export const tunable = (system: SystemName) => system === "meshboard" || system === "lab" || system === "floor-cluster";
+
+/**
+ * Pointer samples a client sends together: one per 60 Hz animation frame; the
+ * floor cluster's clients send a tick's samples together, as meshboard's do on
+ * the ink clock (unaligned to the relay's tick: the floor has no clock protocol).
+ */
+function defaultSamplesPerDraft(system: SystemName, scenario: LoadScenario, knobs: LoadKnobs): number {
+  const perFrame = Math.max(1, Math.round(scenario.pointerHz / 60));
+  if (system !== "floor-cluster") return perFrame;
+  return Math.max(perFrame, Math.round((floorFlushMs(knobs.env) * scenario.pointerHz) / 1000));
+}
 
 /** The balancer routing a system gets in a scenario. */
 export function routingFor(system: SystemName, scenario: Scenario, knobs: LoadKnobs): Routing {
@@ -149,8 +160,8 @@ export async function runLoad(
       {
         protocol: sys.protocol,
         pointerHz: scenario.pointerHz,
-        samplesPerDraft: tuned ? (knobs.samplesPerDraft ?? Math.max(1, Math.round(scenario.pointerHz / 60))) : 1,
-        inkClock: tuned && knobs.inkClock !== false,
+        samplesPerDraft: tuned ? (knobs.samplesPerDraft ?? defaultSamplesPerDraft(system, scenario, knobs)) : 1,
+        inkClock: tuned && system !== "floor-cluster" && knobs.inkClock !== false,
         strokePoints: 120,
         commitStrokes: knobs.commitStrokes,
         parser: knobs.parser,

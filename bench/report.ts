@@ -15,16 +15,27 @@ export interface ScenarioResult extends SystemResults {
   params: Record<string, unknown>;
   /** CPU per point, the seed's design over meshboard's (load scenarios with both; else null). */
   efficiency_ratio?: number | null;
+  /**
+   * CPU per point, the seed's design over the floor cluster's: the ratio a raw
+   * relay gets in meshboard's topology, batching as meshboard does (load
+   * scenarios with both; else null).
+   */
+  topology_floor_ratio?: number | null;
+}
+
+/** The seed's CPU per point over a system's, two decimals (null when either is missing). */
+function ratioTo(scenario: Scenario, seed: LoadResult | undefined, other: LoadResult | undefined): number | null {
+  if (scenario.kind !== "load" || !seed || !other || !other.cpu_s_per_million_points) return null;
+  return Number((seed.cpu_s_per_million_points / other.cpu_s_per_million_points).toFixed(2));
 }
 
 /** One scenario's entry in the JSON report. */
 export function scenarioEntry(scenario: Scenario, bySystem: SystemResults): ScenarioResult {
   const { kind: _kind, name, ...params } = scenario;
   const entry: ScenarioResult = { name, params, ...bySystem };
-  const b = bySystem.baseline as LoadResult | undefined;
-  const m = bySystem.meshboard as LoadResult | undefined;
-  entry.efficiency_ratio =
-    scenario.kind === "load" && b && m && m.cpu_s_per_million_points ? Number((b.cpu_s_per_million_points / m.cpu_s_per_million_points).toFixed(2)) : null;
+  const seed = bySystem.baseline as LoadResult | undefined;
+  entry.efficiency_ratio = ratioTo(scenario, seed, bySystem.meshboard as LoadResult | undefined);
+  entry.topology_floor_ratio = ratioTo(scenario, seed, bySystem["floor-cluster"] as LoadResult | undefined);
   return entry;
 }
 
@@ -75,7 +86,10 @@ export function report(results: ScenarioResult[], markdown = false): string {
         connRows.push([`${r.name} / ${system}`, v.sockets, v.heap_bytes_per_socket, v.rss_bytes_per_socket, v.connect_per_s]);
       }
     }
-    if (r.efficiency_ratio !== undefined && r.name !== "connections") loadRows.push([`${r.name}: efficiency ratio ${r.efficiency_ratio ?? "-"}`, "", "", "", "", "", "", "", "", "", "", ""]);
+    if (r.efficiency_ratio !== undefined && r.name !== "connections") {
+      const ceiling = r.topology_floor_ratio ? ` (the floor in meshboard's topology: ${r.topology_floor_ratio})` : "";
+      loadRows.push([`${r.name}: efficiency ratio ${r.efficiency_ratio ?? "-"}${ceiling}`, "", "", "", "", "", "", "", "", "", "", ""]);
+    }
   }
   const parts: string[] = [];
   if (loadRows.length) {

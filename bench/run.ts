@@ -8,7 +8,8 @@
  *   (default)          full-size scenarios, 20 s windows
  *   --json             print the result object last on stdout
  *   --scenarios a,b    subset of light,classroom,stadium,connections
- *   --systems a,b      subset of baseline,meshboard,floor
+ *   --systems a,b      subset of baseline,meshboard,floor,floor-cluster (the default: floor-cluster is
+ *                      the floor in meshboard's topology, --env FLOOR_FLUSH_MS=0 relays at once), lab
  *   --boards N         classroom size (also --members, --drawers per board); --window S; --warmup S; --workers N
  *   --pointer-hz N     drawers' pointer rate (default 60; the meshboard client sends one draft
  *                      per 60 Hz frame, the seed's client a segment per move, throttled to 10 ms)
@@ -175,6 +176,9 @@ function machine() {
   return { cpus: cpu.length, cpu_model: cpu[0]?.model ?? "", memory_gib: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version, haproxy, redis };
 }
 
+/** Idle sockets on one node: the floor cluster's would be the floor's. */
+const measures = (system: SystemName, scenario: Scenario) => scenario.kind === "load" || system !== "floor-cluster";
+
 async function main(): Promise<void> {
   const begun = Date.now();
   build(!args["no-build"]);
@@ -192,7 +196,7 @@ async function main(): Promise<void> {
     for (const system of systems) {
       try {
         await withSystem(system, routingFor(system, scenarios[0], { ...knobs, routing: knobs.routing ?? "cookie" }), knobs, async (sys) => {
-          for (const scenario of scenarios) {
+          for (const scenario of scenarios.filter((sc) => measures(system, sc))) {
             log(`== ${scenario.name} (${mode})`);
             per.get(scenario.name)![system] = await measure(sys, scenario);
           }
@@ -204,7 +208,7 @@ async function main(): Promise<void> {
   } else {
     for (const scenario of scenarios) {
       log(`== ${scenario.name} (${mode})`);
-      for (const system of systems) {
+      for (const system of systems.filter((sy) => measures(sy, scenario))) {
         try {
           per.get(scenario.name)![system] = await withSystem(system, routingFor(system, scenario, knobs), knobs, (sys) => measure(sys, scenario));
         } catch (err) {
@@ -237,7 +241,7 @@ function save(kind: string, output: { date: string }): void {
   log(`results: bench/results/${name}`);
 }
 
-const COLORS: Record<SystemName, string> = { baseline: "#c92a2a", meshboard: "#1971c2", floor: "#2f9e44", lab: "#862e9c" };
+const COLORS: Record<SystemName, string> = { baseline: "#c92a2a", meshboard: "#1971c2", floor: "#2f9e44", "floor-cluster": "#66a80f", lab: "#862e9c" };
 
 /** Classroom at growing sizes: latency and cost against delivered load, per system. */
 async function sweep(boardCounts: number[], begun: number): Promise<void> {

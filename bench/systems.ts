@@ -2,7 +2,10 @@
  * The three systems under test, started on loopback:
  * - baseline: the seed's design (bench/baseline/server.ts) as 3 nodes + Redis + HAProxy (cookie affinity);
  * - meshboard: the real server (dist/server/main.js) as 3 nodes + Redis + HAProxy;
- * - floor: a raw ws relay in one process (bench/floor/server.ts).
+ * - floor: a raw ws relay in one process (bench/floor/server.ts);
+ * - floor-cluster: the same relay in meshboard's topology, 3 of them behind HAProxy,
+ *   gathering a board's ink per tick (FLOOR_FLUSH_MS, 33 unless set) and fanning out
+ *   through Redis only when the routing spreads a board over nodes.
  * Each reports the pids whose CPU counts as "server side".
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,9 +17,15 @@ import { startServer } from "../scripts/lib/node-process.js";
 import type { Protocol } from "./load/messages.js";
 
 /** `lab` is bench/levers/server.ts: meshboard's draft path with switchable levers (not part of the default run). */
-export type SystemName = "baseline" | "meshboard" | "floor" | "lab";
-export const SYSTEMS: readonly SystemName[] = ["baseline", "meshboard", "floor"];
+export type SystemName = "baseline" | "meshboard" | "floor" | "floor-cluster" | "lab";
+/** Measured in every run; the floor cluster only under load (idle sockets on one node are the floor's). */
+export const SYSTEMS: readonly SystemName[] = ["baseline", "meshboard", "floor", "floor-cluster"];
 export const ALL_SYSTEMS: readonly SystemName[] = [...SYSTEMS, "lab"];
+
+/** The floor cluster's tick: what meshboard's ink clock settles on when busy. */
+export const FLOOR_CLUSTER_FLUSH_MS = 33;
+/** How long the floor cluster gathers a board's ink before writing it (0: relays at once). */
+export const floorFlushMs = (env: Record<string, string> | undefined) => Number(env?.FLOOR_FLUSH_MS ?? FLOOR_CLUSTER_FLUSH_MS);
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const BENCH_BUILD = path.join(root, "dist-bench", "bench");
@@ -85,21 +94,31 @@ export async function startSystem(name: SystemName, opts: SystemOptions): Promis
       },
     };
   }
+  const entries: Partial<Record<SystemName, string>> = {
+    baseline: path.join(BENCH_BUILD, "baseline/server.js"),
+    lab: path.join(BENCH_BUILD, "levers/server.js"),
+    "floor-cluster": path.join(BENCH_BUILD, "floor/server.js"),
+    meshboard: opts.entry,
+  };
+  const floorEnv: Record<string, string> =
+    name === "floor-cluster" ? { FLOOR_FLUSH_MS: String(floorFlushMs(opts.env)), FLOOR_FANOUT: opts.routing === "board" ? "local" : "redis" } : {};
   const cluster = await startLocalCluster({
     nodes: opts.nodes,
     routing: opts.routing,
-    entry: name === "baseline" ? path.join(BENCH_BUILD, "baseline/server.js") : name === "lab" ? path.join(BENCH_BUILD, "levers/server.js") : opts.entry,
-    nodeEnv: { LOG_LEVEL: "warn", ...(name === "meshboard" ? MESHBOARD_BENCH_ENV : {}), ...env },
+    entry: entries[name],
+    nodeEnv: { LOG_LEVEL: "warn", ...(name === "meshboard" ? MESHBOARD_BENCH_ENV : {}), ...floorEnv, ...env },
     // The baseline's own store is none; meshboard's Redis keeps its default persistence.
   });
+  // Under board affinity the floor cluster never touches Redis: its CPU is not the floor's.
+  const redisCounts = name !== "floor-cluster" || floorEnv.FLOOR_FANOUT === "redis";
   return {
     name,
-    protocol: name === "baseline" ? "seed" : "meshboard",
+    protocol: name === "baseline" ? "seed" : name === "floor-cluster" ? "floor" : "meshboard",
     url: cluster.url,
     nodes: cluster.nodes.map((n) => ({ url: n.url, pid: n.pid })),
     cpuGroups: {
       nodes: cluster.nodes.map((n) => n.pid),
-      redis: [cluster.redis.pid],
+      ...(redisCounts ? { redis: [cluster.redis.pid] } : {}),
       balancer: [cluster.haproxyPid],
     },
     redisUrl: cluster.redis.url,

@@ -34,6 +34,17 @@ const SHIPPED_STEPS: LeverStep[] = [
   mesh("meshboard:   cookie affinity instead of board affinity", {}, {}, "cookie"),
 ];
 
+/**
+ * What the cheapest relay gets in meshboard's own topology (3 processes behind
+ * HAProxy, board affinity, no store): relaying each message at once, and
+ * gathering a board's ink for meshboard's busy tick (its clients sending a
+ * tick's samples together).
+ */
+const FLOOR_TOPOLOGY_STEPS: LeverStep[] = [
+  { label: "floor in meshboard's topology (3 raw ws relays + HAProxy), relaying at once", system: "floor-cluster", routing: "board", env: { FLOOR_FLUSH_MS: "0" } },
+  { label: "floor in meshboard's topology, a board's ink written every 33 ms", system: "floor-cluster", routing: "board", env: { FLOOR_FLUSH_MS: "33" } },
+];
+
 const lab = (label: string, env: Record<string, string>, routing: Routing, knobs: Partial<LoadKnobs> = {}): LeverStep => ({
   label,
   system: "lab",
@@ -58,4 +69,5 @@ export const LEVER_STEPS: LeverStep[] = [
   lab("lab:   msgpack parser (33 ms)", { LAB_ADAPTER: "sharded", LAB_FLUSH_MS: "33", LAB_PARSER: "msgpack" }, "board", { parser: "msgpack" }),
   ...SHIPPED_STEPS,
   { label: "floor (raw ws, one process)", system: "floor" },
+  ...FLOOR_TOPOLOGY_STEPS,
 ];

@@ -172,14 +172,32 @@ function seedClient(spec: ClientSpec, plan: WorkerPlan, rx: Receiver): LoadClien
   };
 }
 
+/** A floor segment: the seed's, plus its sender (a batching floor writes a sender's own segments back to it). */
+interface FloorSegment {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  color: string;
+  t: number;
+  c: string;
+}
+
 function floorClient(spec: ClientSpec, plan: WorkerPlan, rx: Receiver): LoadClient {
   const url = new URL(spec.url.replace(/^http/, "ws"));
   url.searchParams.set("board", spec.board);
   const ws = new WebSocket(url, { perMessageDeflate: false });
+  const me = randomBytes(6).toString("base64url");
   ws.on("message", (data) => {
-    const d = JSON.parse((data as Buffer).toString()) as { t: number };
-    rx.frame();
-    rx.points(1, d.t, 0);
+    // A frame is one message as sent (a segment, or an array of a draft's segments), or a batching floor's array of them.
+    const d = JSON.parse((data as Buffer).toString()) as FloorSegment | Array<FloorSegment | FloorSegment[]>;
+    const segments = Array.isArray(d) ? d.flat() : [d];
+    let theirs = 0;
+    for (const s of segments) {
+      if (s.c === me) continue;
+      if (theirs++ === 0) rx.frame();
+      rx.points(1, s.t, 0);
+    }
   });
   ws.on("close", () => rx.disconnected());
   const color = SEED_COLORS[Math.floor(Math.random() * SEED_COLORS.length)];
@@ -191,11 +209,13 @@ function floorClient(spec: ClientSpec, plan: WorkerPlan, rx: Receiver): LoadClie
       ws.once("error", (err) => (clearTimeout(timer), reject(err)));
     }),
     send(points) {
-      for (const p of points) {
+      // One frame per call: the worker hands over `samplesPerDraft` samples at a time.
+      const segments = points.map((p): FloorSegment => {
         const from = last ?? p;
-        ws.send(JSON.stringify({ x0: from.x / CANVAS.w, y0: from.y / CANVAS.h, x1: p.x / CANVAS.w, y1: p.y / CANVAS.h, color, t: p.t }));
         last = p;
-      }
+        return { x0: from.x / CANVAS.w, y0: from.y / CANVAS.h, x1: p.x / CANVAS.w, y1: p.y / CANVAS.h, color, t: p.t, c: me };
+      });
+      ws.send(JSON.stringify(segments.length === 1 ? segments[0] : segments));
     },
     endStroke() {
       last = null;

@@ -51,6 +51,19 @@ describe("bench report", () => {
     expect(entry.efficiency_ratio).toBe(2);
     expect((entry.meshboard as LoadResult).cpu_us_per_frame).toBe(68);
     expect(report([entry])).toContain("CPU µs/frame");
+    // Without the floor cluster there is no ceiling to report.
+    expect(entry.topology_floor_ratio).toBeNull();
+  });
+
+  it("reports what the floor gets in meshboard's topology beside meshboard's ratio", () => {
+    const entry = scenarioEntry(classroom("quick"), {
+      baseline: result(48, 27000, 48),
+      meshboard: result(32, 9000, 110),
+      "floor-cluster": result(16, 9000, 58),
+    });
+    expect(entry.efficiency_ratio).toBe(1.5);
+    expect(entry.topology_floor_ratio).toBe(3);
+    expect(report([entry])).toContain("classroom: efficiency ratio 1.5 (the floor in meshboard's topology: 3)");
   });
 
   it("groups the sweep's measurements by size, every system keyed by name", () => {
