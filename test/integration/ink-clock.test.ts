@@ -52,9 +52,10 @@ describe("the ink clock", () => {
       [aliceItem, 0, [1, 1, 2, 2, 3, 3]],
       [bobItem, 0, [5, 5]],
     ]);
-    // Each drawer gets the other's ink, never its own.
-    expect(alice.drafts.map((d) => d.itemId)).toEqual([bobItem]);
-    expect(bob.drafts.map((d) => d.itemId)).toEqual([aliceItem]);
+    // Each drawer gets the same one message: the other's ink, and its own, which its client skips by session id.
+    expect([alice.draftMessages, bob.draftMessages]).toEqual([1, 1]);
+    expect(alice.drafts.filter((d) => d.sessionId !== alice.welcome!.sessionId).map((d) => d.itemId)).toEqual([bobItem]);
+    expect(bob.drafts.filter((d) => d.sessionId !== bob.welcome!.sessionId).map((d) => d.itemId)).toEqual([aliceItem]);
     expect(new Set(watcher.drafts.map((d) => d.sessionId)).size).toBe(2);
   });
 

@@ -201,40 +201,24 @@ export class DraftBatcher<S> {
 /** Drafts created by merging (owned by the batcher, safe to extend). */
 const mergedDrafts = new WeakSet<PeerDraft>();
 
-/** Up to this many senders in a flush, each gets a copy without its own drafts. */
-export const SENDERS_APART = 4;
-
 /**
  * Sends a flush to the board's room through `fanout` (the server, or its local
- * side when no other node has members): serialised once per emit, and once per
- * node it crosses. Everyone but the senders gets the whole batch as one `drafts`
- * event (one message per flush whatever the number of drawers); each sender gets
- * the others' drafts. A flush of one draft is a plain `draft`. A flush with more
- * than SENDERS_APART senders goes to the whole room as it is (one encoding, not
- * one per sender), and senders drop their own drafts. Ephemeral: a client that
- * cannot keep up (congested) goes without.
+ * side when no other node has members) as one message, serialised once per
+ * emit and once per node it crosses. A flush of one sender's ink goes to
+ * everyone but that sender; a flush of several senders' ink goes to the whole
+ * room as it is, and each sender drops its own drafts (a copy per sender
+ * without its own would cost an encoding and a broadcast each, which measured
+ * more than the bytes: BENCHMARKS.md, "Issue 14, sixth session"). A flush of
+ * one draft is a plain `draft`. Ephemeral: a client that cannot keep up
+ * (congested) goes without.
  */
 export function deliverDrafts(fanout: BoardFanout, { boardId, drafts, senders, previews }: DraftFlush<MeshSocket>): void {
   const room = boardRoom(boardId);
   // Previews go to the whole board as one message (one encoding); authors skip their own.
   if (previews && previews.length > 0) fanout.to(room).except(CONGESTED_ROOM).emit("previews", previews);
   if (drafts.length === 0) return;
-  if (drafts.length === 1) {
-    const sender = senders.get(drafts[0].sessionId);
-    fanout.to(room).except(sender ? [CONGESTED_ROOM, sender.id] : CONGESTED_ROOM).emit("draft", drafts[0]);
-    return;
-  }
-  if (senders.size > SENDERS_APART) {
-    fanout.to(room).except(CONGESTED_ROOM).emit("drafts", drafts);
-    return;
-  }
-  const exceptIds: string[] = [CONGESTED_ROOM];
-  for (const socket of senders.values()) exceptIds.push(socket.id);
-  fanout.to(room).except(exceptIds).emit("drafts", drafts);
-  for (const [sessionId, socket] of senders) {
-    if (socket.rooms.has(CONGESTED_ROOM)) continue;
-    const others = drafts.filter((d) => d.sessionId !== sessionId);
-    if (others.length === 1) socket.emit("draft", others[0]);
-    else if (others.length > 1) socket.emit("drafts", others);
-  }
+  const only = senders.size === 1 ? senders.values().next().value : undefined;
+  const to = fanout.to(room).except(only ? [CONGESTED_ROOM, only.id] : CONGESTED_ROOM);
+  if (drafts.length === 1) to.emit("draft", drafts[0]);
+  else to.emit("drafts", drafts);
 }

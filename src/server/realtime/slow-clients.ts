@@ -15,7 +15,12 @@
  * a write that would take the buffer past the hard limit cuts the socket off
  * instead of being made (the packet is then dropped unencoded). Payloads are
  * measured as JSON piece by piece, once per object (a broadcast's payload is
- * measured for its first recipient only; catch-up pages come measured).
+ * measured for its first recipient only; catch-up pages come measured), and
+ * only for a socket with something waiting: one that keeps up (nothing queued
+ * in Engine.IO, nothing buffered by its WebSocket) takes any single event
+ * unmeasured, because the hard limit exceeds the soft one by at least twice the
+ * largest op and a page is never larger than that room (config.ts). Its backlog,
+ * if that event starts one, is measured at the next write.
  */
 import { cachedJsonLength } from "../../shared/json-length.js";
 import type { Logger } from "../observability/logger.js";
@@ -96,6 +101,7 @@ export class SlowClientGuard {
     this.sweeper.unref();
     const guard = this;
     this.outgoing = function (this: MeshSocket, ...args: unknown[]) {
+      if (guard.keepingUp(this)) return;
       guard.check(this, eventBytes(args));
     };
   }
@@ -159,6 +165,14 @@ export class SlowClientGuard {
     const w: Watch = { socket, congested: false, lastTotal: 0, lastProgress: Date.now(), waiters: [], buffer: undefined, counted: 0, bytes: 0 };
     this.watches.set(socket.conn, w);
     return w;
+  }
+
+  /** Nothing waits to reach the client and no watch is kept: the next event goes out as it is. */
+  private keepingUp(socket: MeshSocket): boolean {
+    const conn = connOf(socket);
+    if (conn.writeBuffer.length > 0 || this.watches.has(conn)) return false;
+    const transport = conn.transport;
+    return transport.name !== "websocket" || (transport.socket?.bufferedAmount ?? 0) === 0;
   }
 
   /**
