@@ -241,7 +241,7 @@ function save(kind: string, output: { date: string }): void {
   log(`results: bench/results/${name}`);
 }
 
-const COLORS: Record<SystemName, string> = { baseline: "#c92a2a", meshboard: "#1971c2", floor: "#2f9e44", "floor-cluster": "#66a80f", lab: "#862e9c" };
+const COLORS: Record<SystemName, string> = { baseline: "#c92a2a", meshboard: "#1971c2", floor: "#2f9e44", "floor-cluster": "#e8590c", lab: "#862e9c" };
 
 /** Classroom at growing sizes: latency and cost against delivered load, per system. */
 async function sweep(boardCounts: number[], begun: number): Promise<void> {
