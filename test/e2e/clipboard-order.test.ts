@@ -5,7 +5,8 @@
  * on A they sit beside their originals, selected, one undo step; cut removes
  * them (one undo brings them back); plain text from another app becomes a text.
  * Bring to front changes the paint order on both screens (pixels too) and in the
- * SVG; one undo restores it; Send to back from the toolbar works as well.
+ * SVG; one undo restores it; Send to back from the toolbar works as well, and
+ * so do Duplicate and Delete selection (what a touch user has for Ctrl+D and Delete).
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -172,5 +173,22 @@ describe("bring to front / send to back", () => {
     await alice.mouse.click(480, 380);
     await alice.keyboard.press("Control+Shift+BracketLeft");
     await everywhere(RED, "blue sent to the back");
+  });
+
+  it("Duplicate and Delete selection from the toolbar, with no keyboard (a touch user's way); one undo each", async () => {
+    const ids = async (page: Page) => (await items(page)).map((i) => i.id);
+    const [blue, red] = await items(alice);
+    await alice.mouse.click(230, 220);
+    await press(alice, "Duplicate");
+    await waitFor(async () => (await items(bob)).length === 3, { what: "the copy on bob's screen" });
+    const copy = (await items(alice)).at(-1)!;
+    expect(copy).toMatchObject({ kind: "shape", color: RED });
+    expect(copy.id).not.toBe(red.id);
+    expect(sameShape(copy)).not.toBe(sameShape(red)); // beside the original, not on it
+    // The copy is what is selected now: Delete selection removes it, and only it.
+    await press(alice, "Delete selection");
+    for (const page of [alice, bob]) await waitFor(async () => (await ids(page)).join() === [blue.id, red.id].join(), { what: "only the originals left" });
+    await alice.keyboard.press("Control+z");
+    await waitFor(async () => (await ids(bob)).includes(copy.id), { what: "one undo brings the copy back" });
   });
 });

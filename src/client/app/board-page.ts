@@ -199,6 +199,8 @@ export class BoardPage {
       exportSvg: () => this.exporter.svg(),
       clear: () => void this.clearBoard(),
       arrange: (where) => this.arrangeSelection(where),
+      duplicate: () => this.modes.select.duplicateSelection(),
+      deleteSelection: () => this.modes.select.deleteSelection(),
     });
     new ShareMenu(
       { button: byId<HTMLButtonElement>("share"), menu: byId("share-menu"), options: byId("share-options") },

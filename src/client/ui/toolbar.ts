@@ -15,6 +15,10 @@ export interface ToolbarActions {
   clear(): void;
   /** Paint order (issue 13): the selection to the front or the back. */
   arrange(where: "front" | "back"): void;
+  /** The selection's copies beside it, selected (Ctrl+D without a keyboard). */
+  duplicate(): void;
+  /** Removes the selection (Delete without a keyboard). */
+  deleteSelection(): void;
 }
 
 /** Tools that use the colour and width; picking a colour or width while another tool is active switches to the pen. */
@@ -89,14 +93,19 @@ export class Toolbar {
     root.querySelector<HTMLButtonElement>("#export-svg")!.addEventListener("click", () => actions.exportSvg());
     clearButton.addEventListener("click", () => actions.clear());
     const editTools = this.toolButtons.filter((b) => !VIEW_TOOLS.has(b.dataset.tool as ToolId));
-    // --- Paint order (issue 13)
-    const arrangeButtons = (["front", "back"] as const).map((where) => {
-      const b = root.querySelector<HTMLButtonElement>(where === "front" ? "#bring-to-front" : "#send-to-back")!;
-      b.addEventListener("click", () => actions.arrange(where));
+    // The selection group: what a selection can do without a keyboard.
+    const selectionButton = (id: string, run: () => void): HTMLButtonElement => {
+      const b = root.querySelector<HTMLButtonElement>(`#${id}`)!;
+      b.addEventListener("click", run);
       return b;
-    });
-    // --- end of paint order
-    this.editButtons = [...editTools, ...this.swatches, ...this.widthButtons, clearButton, ...arrangeButtons];
+    };
+    const selectionButtons = [
+      selectionButton("duplicate-selection", () => actions.duplicate()),
+      selectionButton("delete-selection", () => actions.deleteSelection()),
+      selectionButton("bring-to-front", () => actions.arrange("front")),
+      selectionButton("send-to-back", () => actions.arrange("back")),
+    ];
+    this.editButtons = [...editTools, ...this.swatches, ...this.widthButtons, clearButton, ...selectionButtons];
 
     this.moreButton = root.querySelector<HTMLButtonElement>("#more-tools")!;
     const tool = (id: ToolId): HTMLElement => this.toolButtons.find((b) => b.dataset.tool === id)!;
@@ -109,7 +118,7 @@ export class Toolbar {
         board: document.getElementById("board")!,
         moved: () => this.render(),
       },
-      // Least needed first: exports and clear, arranging (both have shortcuts), widths and colours (they have shortcuts), the rarer tools; pen, hand and undo stay longest.
+      // Least needed first: exports and clear, the selection's actions (all have shortcuts), widths and colours (they have shortcuts), the rarer tools; pen, hand and undo stay longest.
       [
         group("board-group"),
         group("arrange-group"),
