@@ -9,7 +9,7 @@ import { BoardSession, type SessionOptions } from "../../src/shared/client/board
 import type { OutboxState } from "../../src/shared/client/outbox.js";
 import { memoryStorage, type KeyValueStorage } from "../../src/shared/client/storage.js";
 import { leasePresence, webLocksPresence } from "../../src/shared/client/tab-presence.js";
-import type { BoardOp, SequencedOp } from "../../src/shared/protocol.js";
+import type { BoardOp, Draft, SequencedOp } from "../../src/shared/protocol.js";
 import { FakeLocks } from "../helpers/fake-locks.js";
 import { FakeWire } from "../helpers/fake-wire.js";
 
@@ -33,6 +33,18 @@ function session(extra: Partial<SessionOptions> = {}): { s: BoardSession; wires:
 }
 /** Lets promise callbacks (lock grants) run. */
 const settle = () => vi.advanceTimersByTimeAsync(0);
+
+/** A started session on a node whose ink clock ticks every `periodMs`, its first clock answer in (same clocks, no trip), and a draft to send. */
+async function pacedOnInkClock(periodMs: number): Promise<{ s: BoardSession; w: FakeWire; draft: Draft }> {
+  const { s, wire } = session();
+  s.start();
+  const w = wire();
+  w.connect({ ink: { periodMs } });
+  await settle();
+  w.calls.find((c) => c.event === "clock")!.answer({ now: Date.now(), ink: { periodMs } });
+  await settle();
+  return { s, w, draft: { itemId: "item-0000001", color: "#000000", width: 2, from: 0, points: [1, 1] } };
+}
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -322,16 +334,9 @@ describe("BoardSession stream", () => {
     expect(drafts[1].payload).toMatchObject({ from: 1, points: [1, 1, 1, 1] });
   });
 
-  it("follows the node's tick as clock answers announce it (the tick follows the node's load)", async () => {
-    const { s, wire } = session();
-    s.start();
-    const w = wire();
-    w.connect({ ink: { periodMs: 40 } });
-    const draft = { itemId: "item-0000001", color: "#000000", width: 2, from: 0, points: [1, 1] };
-    await vi.advanceTimersByTimeAsync(0);
+  it("follows the node's tick as clock answers announce it (the tick follows the node's ink work)", async () => {
     // Same clocks, no trip: ticks on multiples of 40 ms here.
-    w.calls.find((c) => c.event === "clock")!.answer({ now: Date.now(), ink: { periodMs: 40 } });
-    await settle();
+    const { s, w, draft } = await pacedOnInkClock(40);
     vi.setSystemTime(3_000_001);
     s.sendDraft(draft);
     await vi.advanceTimersByTimeAsync(38);
@@ -352,14 +357,7 @@ describe("BoardSession stream", () => {
   });
 
   it("follows a tick the node announces (`ink`) at once, without waiting for a clock answer", async () => {
-    const { s, wire } = session();
-    s.start();
-    const w = wire();
-    w.connect({ ink: { periodMs: 5 } });
-    const draft = { itemId: "item-0000001", color: "#000000", width: 2, from: 0, points: [1, 1] };
-    await vi.advanceTimersByTimeAsync(0);
-    w.calls.find((c) => c.event === "clock")!.answer({ now: Date.now(), ink: { periodMs: 5 } });
-    await settle();
+    const { s, w, draft } = await pacedOnInkClock(5);
     // The node got busy: 33 ms ticks, announced to every session on it.
     w.deliver("ink", { periodMs: 33 });
     vi.setSystemTime(3_300_001);

@@ -170,9 +170,7 @@ export class SlowClientGuard {
   /** Nothing waits to reach the client and no watch is kept: the next event goes out as it is. */
   private keepingUp(socket: MeshSocket): boolean {
     const conn = connOf(socket);
-    if (conn.writeBuffer.length > 0 || this.watches.has(conn)) return false;
-    const transport = conn.transport;
-    return transport.name !== "websocket" || (transport.socket?.bufferedAmount ?? 0) === 0;
+    return conn.writeBuffer.length === 0 && !this.watches.has(conn) && this.buffered(conn, undefined) === 0;
   }
 
   /**
