@@ -122,6 +122,9 @@ describe("live ink", () => {
     const item = newId();
     const alice = await join(c.nodes[0].url, board);
     const local = await join(c.nodes[0].url, board);
+    // Presence always goes through the adapter (a coalesced delta, up to 200 ms after a join):
+    // once alice lists local, the delta's SPUBLISH is done and cannot land in the counts below.
+    await alice.waitForPeers((p) => p.some((x) => x.sessionId === local.welcome!.sessionId), "local listed at alice");
     await draw(alice, local, item, 0, 3); // the node learns that only it hosts the board
     await waitFor(async () => {
       const before = await spublishes(c.redis.url);
