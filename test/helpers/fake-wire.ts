@@ -82,11 +82,16 @@ export class FakeWire implements BoardWire {
     for (const fn of this.listeners.get(event) ?? []) (fn as (...a: unknown[]) => void)(...args);
   }
 
-  /** Connects and welcomes the client (the server's part of the handshake). */
-  connect(welcome: Partial<Welcome> = {}): Welcome {
+  /**
+   * Connects and welcomes the client (the server's part of the handshake).
+   * `beforeWelcome` plays what the node sends between the two (live traffic on
+   * the board's room, which the socket joins first).
+   */
+  connect(welcome: Partial<Welcome> = {}, beforeWelcome?: () => void): Welcome {
     const auth = this.auth();
     this.handshakes.push(auth);
     this.connected = true;
+    beforeWelcome?.();
     const w: Welcome = {
       protocol: PROTOCOL_VERSION,
       boardId: "board-1",

@@ -277,7 +277,9 @@ describe("BoardSession stream", () => {
   it("starts over when the server rolls back (welcome.from 0)", () => {
     const { s, wire } = session();
     const rollbacks: unknown[] = [];
+    const problems: string[] = [];
     s.on("rollback", (r) => rollbacks.push(r));
+    s.on("problem", (p) => problems.push(p.message));
     s.start();
     const w = wire();
     w.connect({ head: 3 });
@@ -287,10 +289,48 @@ describe("BoardSession stream", () => {
     w.connect({ head: 2, from: 0 });
     expect(w.handshakes[1]).toMatchObject({ lastSeq: 3, lastOpId: expect.any(String) });
     expect(rollbacks).toEqual([{ from: 0, serverHead: 2, clientHead: 3 }]);
+    expect(problems).toEqual(["The board was reset on the server; reloading it."]);
     expect(s.head).toBe(0);
     w.deliver("ops", [seqd(1), seqd(2)]);
     expect(s.head).toBe(2);
     expect(s.model.visibleIds()).toHaveLength(2);
+  });
+
+  it("keeps its board when live ops arrive between the handshake and the welcome", () => {
+    const { s, wire } = session();
+    const rollbacks: unknown[] = [];
+    const problems: string[] = [];
+    s.on("rollback", (r) => rollbacks.push(r));
+    s.on("problem", (p) => problems.push(p.message));
+    s.start();
+    const w = wire();
+    w.connect({ head: 2 });
+    w.deliver("ops", [seqd(1), seqd(2)]);
+    w.drop();
+    // The node reads the head (3) after joining the room; ops 3 and 4 reach the client first.
+    w.connect({ head: 3, from: 2 }, () => w.deliver("ops", [seqd(3), seqd(4)]));
+    expect(w.handshakes[1]).toMatchObject({ lastSeq: 2 });
+    expect(rollbacks).toEqual([]);
+    expect(problems).toEqual([]);
+    expect(s.head).toBe(4);
+    expect(s.model.visibleIds()).toHaveLength(4);
+  });
+
+  it("starts over from a compacted board's snapshot without calling it a reset", () => {
+    const { s, wire } = session();
+    const rollbacks: unknown[] = [];
+    const problems: string[] = [];
+    s.on("rollback", (r) => rollbacks.push(r));
+    s.on("problem", (p) => problems.push(p.message));
+    s.start();
+    const w = wire();
+    w.connect({ head: 1 });
+    w.deliver("ops", [seqd(1)]);
+    w.drop();
+    w.connect({ head: 9, from: 0, snapshot: 8 });
+    expect(rollbacks).toEqual([{ from: 0, serverHead: 9, clientHead: 1 }]);
+    expect(problems).toEqual([]);
+    expect(s.head).toBe(0);
   });
 
   it("asks for the missing ops when the stream has a gap", async () => {

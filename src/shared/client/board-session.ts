@@ -51,7 +51,7 @@ export interface NetworkProbe {
 export type SessionEvents = {
   status: ConnectionStatus;
   welcome: Welcome;
-  /** The server does not have the history this client applied: the board is reloaded from `from`. */
+  /** The server does not have the history this client applied: the board is reloaded from `from`. `clientHead` is the seq the client resumed from (its handshake's `lastSeq`). */
   rollback: { from: number; serverHead: number; clientHead: number };
   /** The board was replaced by a compacted board's snapshot (its items at `seq`). */
   snapshot: { seq: number; items: number };
@@ -158,6 +158,8 @@ export class BoardSession extends Emitter<SessionEvents> {
   /** The node's ink clock as last announced (welcome, `ink` events, clock answers). */
   private inkClock: InkClock | null = null;
   private welcomed: Welcome | null = null;
+  /** The `lastSeq` of the latest handshake: where this connection asked to resume. */
+  private resumedFrom = 0;
   private syncing = false;
   /** Pages of a snapshot being received. */
   private snapshotIn: { seq: number; items: SnapshotItem[] } | null = null;
@@ -206,14 +208,17 @@ export class BoardSession extends Emitter<SessionEvents> {
     this.outbox.start();
     const network = this.opts.network;
     if (network) this.unwatchNetwork.push(network.watch(this.onNetworkChange));
-    this.wire = this.opts.wire(() => ({
-      protocol: PROTOCOL_VERSION,
-      clientId: this.opts.clientId,
-      lastSeq: this.sequencer.head,
-      lastOpId: this.sequencer.model.headOpId,
-      name: this.name,
-      ...(this.opts.token === undefined ? {} : { token: this.opts.token }),
-    }));
+    this.wire = this.opts.wire(() => {
+      this.resumedFrom = this.sequencer.head;
+      return {
+        protocol: PROTOCOL_VERSION,
+        clientId: this.opts.clientId,
+        lastSeq: this.resumedFrom,
+        lastOpId: this.sequencer.model.headOpId,
+        name: this.name,
+        ...(this.opts.token === undefined ? {} : { token: this.opts.token }),
+      };
+    });
     this.listen(this.wire);
     return this;
   }
@@ -358,13 +363,18 @@ export class BoardSession extends Emitter<SessionEvents> {
 
   private onWelcome(w: Welcome): void {
     this.failedAttempts = 0;
-    if (w.from < this.sequencer.head) {
+    // Compared with what the handshake announced, not with the head now: the node joins
+    // the socket to the board's room before it reads the head, so live ops may arrive
+    // (and apply) ahead of the welcome and carry the head past `from` and `head`.
+    if (w.from < this.resumedFrom) {
       // The server does not have the history we applied (the board was reset, or its
       // store lost operations and reused their seqs): start over from `from` (0).
-      this.emit("rollback", { from: w.from, serverHead: w.head, clientHead: this.sequencer.head });
+      this.emit("rollback", { from: w.from, serverHead: w.head, clientHead: this.resumedFrom });
       this.sequencer.reset();
       this.emit("boardChanged");
-      this.emit("problem", { message: "The board was reset on the server; reloading it.", kind: "info" });
+      // A board compacted past our history comes back as its snapshot: nothing to say.
+      const compacted = (w.snapshot ?? 0) > this.resumedFrom;
+      if (!compacted) this.emit("problem", { message: "The board was reset on the server; reloading it.", kind: "info" });
     }
     this.welcomed = w;
     this.inkClock = w.ink;
