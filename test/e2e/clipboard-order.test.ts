@@ -7,6 +7,7 @@
  * Bring to front changes the paint order on both screens (pixels too) and in the
  * SVG; one undo restores it; Send to back from the toolbar works as well, and
  * so do Duplicate and Delete selection (what a touch user has for Ctrl+D and Delete).
+ * On a phone, the toolbar's Copy and Paste do what Ctrl+C and Ctrl+V do.
  */
 import type { BrowserContext, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -120,6 +121,63 @@ describe("copy, cut and paste through the system clipboard", () => {
     const text = (await items(b)).find((i) => i.kind === "text")!;
     expect(text).toMatchObject({ kind: "text", text: "Notes from elsewhere\nsecond line", x: 300, y: 250 });
     await waitFor(async () => (await svgOf(boardB)).includes("Notes from elsewhere"), { what: "the text in B's SVG" });
+    await context.close();
+  });
+});
+
+describe("Copy and Paste from the toolbar, on a phone with no keyboard", () => {
+  const PHONE = { width: 390, height: 760 };
+  const boardA = `e2e-clip-phone-a-${Date.now().toString(36)}`;
+  const boardB = `e2e-clip-phone-b-${Date.now().toString(36)}`;
+  const toast = (page: Page, text: string) => page.locator("#toasts .toast", { hasText: text }).waitFor();
+
+  async function open(context: BrowserContext, board: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
+    await page.goto(`${fixture.server.url}/b/${board}`);
+    await connected(page);
+    return page;
+  }
+
+  it("Copy puts the selection on the system clipboard; Paste on another board adds the copy, one undo; plain text too", async () => {
+    const context = await fixture.browser.newContext({ viewport: PHONE, hasTouch: true });
+    // What the person allows when the browser asks (Chromium asks before a page reads the clipboard).
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: fixture.server.url });
+    const a = await open(context, boardA);
+    await drag(a, [100, 300], [260, 300]);
+    await waitFor(async () => (await hook(a, "pending")) === 0 && (await hook(a, "itemCount")) === 1, { what: "a stroke saved on A" });
+    const [original] = await items(a);
+    await press(a, "Select");
+    await a.mouse.click(180, 300);
+    await press(a, "Copy");
+    await toast(a, "Copied 1 item.");
+    expect(await a.evaluate(() => navigator.clipboard.readText())).toBe("1 meshboard item");
+
+    const b = await open(context, boardB);
+    await press(b, "Paste");
+    await waitFor(async () => (await hook(b, "pending")) === 0 && (await hook(b, "itemCount")) === 1, { what: "the copy saved on B" });
+    const [copy] = await items(b);
+    expect(copy).toEqual({ ...original, id: copy.id });
+    expect(copy.id).not.toBe(original.id);
+    expect(await hook(b, "tool")).toBe("select");
+    await press(b, "Undo");
+    await waitFor(async () => (await hook(b, "itemCount")) === 0, { what: "the paste undone in one step" });
+
+    await b.evaluate(() => navigator.clipboard.writeText("from another app"));
+    await press(b, "Paste");
+    await waitFor(async () => (await items(b)).some((i) => i.kind === "text" && i.text === "from another app"), { what: "a text pasted on B" });
+    await context.close();
+  });
+
+  it("Copy with nothing selected says what to do; a refused clipboard read says how else to paste", async () => {
+    const context = await fixture.browser.newContext({ viewport: PHONE, hasTouch: true });
+    await context.grantPermissions(["clipboard-write"], { origin: fixture.server.url });
+    const page = await open(context, `${boardB}-refused`);
+    await press(page, "Copy");
+    await toast(page, "Select something first");
+    await press(page, "Paste");
+    await toast(page, "did not let meshboard read the clipboard");
+    expect(await hook(page, "itemCount")).toBe(0);
     await context.close();
   });
 });

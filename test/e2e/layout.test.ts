@@ -18,16 +18,19 @@ import { waitFor } from "../helpers/wait.js";
 interface Size {
   width: number;
   height: number;
+  /** A touch screen (the browser's `any-pointer: coarse`): Copy and Paste buttons show. */
+  touch?: boolean;
 }
 
 const MATRIX: Size[] = [
-  { width: 320, height: 568 },
-  { width: 390, height: 844 },
-  { width: 844, height: 390 },
-  { width: 768, height: 1024 },
-  { width: 1024, height: 768 },
+  { width: 320, height: 568, touch: true },
+  { width: 390, height: 844, touch: true },
+  { width: 844, height: 390, touch: true },
+  { width: 768, height: 1024, touch: true },
+  { width: 1024, height: 768, touch: true },
   { width: 900, height: 800 },
   { width: 1280, height: 800 },
+  { width: 1366, height: 768, touch: true },
   { width: 1920, height: 1080 },
   { width: 2560, height: 1440 },
 ];
@@ -37,6 +40,10 @@ const WIDE: Size = { width: 1920, height: 1080 };
 /** Accessible names that must contain these words (issue 13), and the tools' exact names. */
 const ACTIONS = ["Undo", "Redo", "Clear", "Export PNG", "Export SVG", "Bring to front", "Send to back"];
 const TOOLS = ["Select", "Hand (pan)", "Pen", "Line", "Arrow", "Rectangle", "Ellipse", "Text", "Eraser"];
+/** The selection's actions without a keyboard, by exact name. */
+const SELECTION_ACTIONS = ["Duplicate", "Delete selection"];
+/** Shown on touch screens only, by exact name ("Copy share link" is another button). */
+const TOUCH_ONLY = ["Copy", "Paste"];
 /** The page's fixed chrome: none of these may cover another, nor any open popover. */
 const PANELS = [".brand", "#zoom-controls", "#people-button", "#share", "#toolbar-root"];
 
@@ -55,7 +62,7 @@ afterAll(async () => {
 });
 
 async function open(size: Size, boardId = `layout-${Date.now().toString(36)}-${boards++}`): Promise<Page> {
-  const context: BrowserContext = await browser.newContext({ viewport: size, acceptDownloads: true });
+  const context: BrowserContext = await browser.newContext({ viewport: { width: size.width, height: size.height }, hasTouch: size.touch ?? false, acceptDownloads: true });
   const page = await context.newPage();
   page.on("pageerror", (err) => console.error(`[page error] ${err.message}`));
   await page.goto(`${server.url}/b/${boardId}`);
@@ -109,8 +116,8 @@ interface Placement {
   container: Box | null;
 }
 
-/** Where each action's button is: by accessible name, containing the action's word (tools: exactly their name). */
-function placements(page: Page): Promise<Placement[]> {
+/** Where each action's button is: by accessible name, containing the action's word (tools and the selection's actions: exactly their name). */
+function placements(page: Page, touch = false): Promise<Placement[]> {
   return page.evaluate(
     ({ actions, tools }) => {
       const box = (el: Element | null, name: string) => {
@@ -137,16 +144,19 @@ function placements(page: Page): Promise<Placement[]> {
       };
       return [...actions.map((a) => find(a, false)), ...tools.map((t) => find(t, true))];
     },
-    { actions: ACTIONS, tools: TOOLS },
+    { actions: ACTIONS, tools: [...TOOLS, ...SELECTION_ACTIONS, ...(touch ? TOUCH_ONLY : [])] },
   );
 }
 
 describe("every size works", () => {
   for (const size of MATRIX) {
-    it(`${size.width}x${size.height}: every action on screen or under "More tools", no panel over another`, async () => {
+    it(`${size.width}x${size.height}${size.touch ? " (touch)" : ""}: every action on screen or under "More tools", no panel over another`, async () => {
       const page = await open(size);
       const screen = { left: 0, top: 0, right: size.width, bottom: size.height };
-      const before = await placements(page);
+      const before = await placements(page, size.touch);
+      // Without a touch screen, Copy and Paste are the keyboard's: no buttons, no room taken.
+      const displays = await page.evaluate((names) => names.map((n) => getComputedStyle(document.querySelector(`button[aria-label="${n}"]`)!).display), TOUCH_ONLY);
+      expect(displays.map((d) => d !== "none")).toEqual(TOUCH_ONLY.map(() => size.touch ?? false));
       const more = (await boxes(page, ["#more-tools"]))[0];
       for (const p of before) {
         expect(p.matches, `one button named like "${p.label}"`).toBe(1);
@@ -162,7 +172,7 @@ describe("every size works", () => {
       if (more) {
         expect(inside(more, screen)).toBe(true);
         await page.getByRole("button", { name: "More tools", exact: true }).click();
-        const opened = await placements(page);
+        const opened = await placements(page, size.touch);
         for (const p of opened.filter((x) => x.where === "menu")) {
           expect(p.box, `${p.label}: shown in the open menu`).not.toBeNull();
           expect(inside(p.box!, screen) && inside(p.box!, p.container!), `${p.label} fully on screen in the menu (${JSON.stringify(p)})`).toBe(true);

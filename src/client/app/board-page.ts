@@ -46,7 +46,7 @@ import { EmptyBoardHint } from "../ui/empty-board-hint.js";
 import { installShortcutSheet } from "../ui/shortcut-sheet.js";
 import { BoardExport } from "./board-export.js";
 import { arrange, type Placement } from "../board/arrange.js";
-import { installClipboard } from "../clipboard/clipboard-actions.js";
+import { installClipboard, type ClipboardCommands } from "../clipboard/clipboard-actions.js";
 import { LIMITS } from "../../shared/protocol-constants.js";
 import type { Point } from "../canvas/viewport.js";
 import { boardKeymap } from "./keymap.js";
@@ -87,6 +87,8 @@ export class BoardPage {
   private readonly input: PointerInput;
   private readonly toolbar: Toolbar;
   private readonly exporter: BoardExport;
+  /** The toolbar's Copy and Paste (set in start(), before the page takes input). */
+  private clipboard!: ClipboardCommands;
   private readonly emptyHint = new EmptyBoardHint(byId("empty-hint"));
   /** Items a tool is showing itself (being moved or edited) are left out of the scene meanwhile. */
   private hiddenItems: ReadonlySet<string> | null = null;
@@ -199,6 +201,8 @@ export class BoardPage {
       exportSvg: () => this.exporter.svg(),
       clear: () => void this.clearBoard(),
       arrange: (where) => this.arrangeSelection(where),
+      copy: () => void this.clipboard.copy(),
+      paste: () => void this.clipboard.paste(),
       duplicate: () => this.modes.select.duplicateSelection(),
       deleteSelection: () => this.modes.select.deleteSelection(),
     });
@@ -350,7 +354,7 @@ export class BoardPage {
   // --- Clipboard (issue 13)
   private installClipboard(): void {
     const { modes } = this;
-    installClipboard({
+    this.clipboard = installClipboard({
       editor: this.editor,
       board: this.displayed,
       style: this.style,

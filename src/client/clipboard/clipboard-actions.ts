@@ -6,6 +6,10 @@
  * checked copies with new ids (one undo step) and selects them, or makes a text
  * item of plain text from another app. In a text field the browser's own
  * clipboard handling stays untouched.
+ *
+ * Without a keyboard (touch), the toolbar's Copy and Paste buttons do the same
+ * through the asynchronous Clipboard API (`commands`): writing needs only the
+ * button's tap; reading may make the browser ask the person first.
  */
 import type { Item, Text } from "../../shared/protocol.js";
 import { randomId } from "../../shared/ids.js";
@@ -13,7 +17,7 @@ import type { BoardEditor } from "../board/board-editor.js";
 import type { DisplayedBoard } from "../board/displayed-board.js";
 import type { Point, Rect } from "../canvas/viewport.js";
 import type { DrawingStyle } from "../tools/drawing-style.js";
-import { decodeClip, encodeClip } from "./clipboard-codec.js";
+import { CLIP_TYPE, decodeClip, encodeClip, MAX_CLIP_CHARS, type ClipReader } from "./clipboard-codec.js";
 import { pastedCopies, pasteShift } from "./paste-placement.js";
 
 export interface ClipboardHost {
@@ -33,7 +37,16 @@ export interface ClipboardHost {
   notify(message: string, kind: "info" | "error"): void;
 }
 
-export function installClipboard(host: ClipboardHost): void {
+/** What the toolbar's Copy and Paste buttons do (a touch user's Ctrl+C and Ctrl+V). */
+export interface ClipboardCommands {
+  copy(): Promise<void>;
+  paste(): Promise<void>;
+}
+
+/** Where a browser that refuses the Clipboard API leaves the person. */
+const USE_KEYS = "use Ctrl+C and Ctrl+V (⌘C, ⌘V), or allow clipboard access for this site";
+
+export function installClipboard(host: ClipboardHost): ClipboardCommands {
   /** The last paste's clipboard data and how often it was pasted, so repeated pastes fan out. */
   let last: { data: string; repeats: number } | null = null;
 
@@ -55,8 +68,12 @@ export function installClipboard(host: ClipboardHost): void {
     if (!ours(e)) return;
     const data = e.clipboardData;
     e.preventDefault();
+    pasteFrom((type) => data.getData(type));
+  };
+
+  const pasteFrom = (read: ClipReader): void => {
     if (host.editor.readOnly) return host.notify("This board is view-only.", "info");
-    const pasted = decodeClip((type) => data.getData(type));
+    const pasted = decodeClip(read);
     switch (pasted.kind) {
       case "nothing":
         return host.notify("There is nothing on the clipboard that can be pasted here (items or text).", "info");
@@ -95,6 +112,50 @@ export function installClipboard(host: ClipboardHost): void {
   document.addEventListener("copy", (e) => copy(e, false));
   document.addEventListener("cut", (e) => copy(e, true));
   document.addEventListener("paste", paste);
+
+  return {
+    async copy() {
+      const items = host.selection();
+      if (items.length === 0) return host.notify("Select something first (V), then copy it.", "info");
+      // The custom type stays out: the asynchronous API writes only standard types, and text/html carries the items.
+      const blobs = Object.entries(encodeClip(items))
+        .filter(([type]) => type !== CLIP_TYPE)
+        .map(([type, data]) => [type, new Blob([data], { type })] as const);
+      try {
+        await navigator.clipboard.write([new ClipboardItem(Object.fromEntries(blobs))]);
+      } catch {
+        return host.notify(`The browser did not let meshboard copy: ${USE_KEYS}.`, "error");
+      }
+      host.notify(`Copied ${items.length === 1 ? "1 item" : `${items.length} items`}.`, "info");
+    },
+    async paste() {
+      if (host.editor.readOnly) return host.notify("This board is view-only.", "info");
+      let data: Map<string, string>;
+      try {
+        data = await readClipboard();
+      } catch (err) {
+        const message = err instanceof TooMuch ? "That is too much to paste at once." : `The browser did not let meshboard read the clipboard: ${USE_KEYS}.`;
+        return host.notify(message, "error");
+      }
+      pasteFrom((type) => data.get(type) ?? "");
+    },
+  };
+}
+
+class TooMuch extends Error {}
+
+/** What the system clipboard holds that a paste reads (its first item's HTML and plain text), through the asynchronous Clipboard API. */
+async function readClipboard(): Promise<Map<string, string>> {
+  const data = new Map<string, string>();
+  const [first] = await navigator.clipboard.read();
+  for (const type of ["text/html", "text/plain"]) {
+    if (!first?.types.includes(type)) continue;
+    const blob = await first.getType(type);
+    // A character is at most 4 bytes of UTF-8: a larger blob is over the limit however it decodes.
+    if (blob.size > MAX_CLIP_CHARS * 4) throw new TooMuch();
+    data.set(type, await blob.text());
+  }
+  return data;
 }
 
 /** The event is the board's: not in a text field or a dialog (there the browser copies and pastes text). */

@@ -15,6 +15,10 @@ export interface ToolbarActions {
   clear(): void;
   /** Paint order (issue 13): the selection to the front or the back. */
   arrange(where: "front" | "back"): void;
+  /** The selection onto the system clipboard (Ctrl+C without a keyboard). */
+  copy(): void;
+  /** What the system clipboard holds, onto the board (Ctrl+V without a keyboard). */
+  paste(): void;
   /** The selection's copies beside it, selected (Ctrl+D without a keyboard). */
   duplicate(): void;
   /** Removes the selection (Delete without a keyboard). */
@@ -93,13 +97,15 @@ export class Toolbar {
     root.querySelector<HTMLButtonElement>("#export-svg")!.addEventListener("click", () => actions.exportSvg());
     clearButton.addEventListener("click", () => actions.clear());
     const editTools = this.toolButtons.filter((b) => !VIEW_TOOLS.has(b.dataset.tool as ToolId));
-    // The selection group: what a selection can do without a keyboard.
+    // The selection group: what a selection (and the clipboard) can do without a keyboard.
     const selectionButton = (id: string, run: () => void): HTMLButtonElement => {
       const b = root.querySelector<HTMLButtonElement>(`#${id}`)!;
       b.addEventListener("click", run);
       return b;
     };
     const selectionButtons = [
+      selectionButton("copy-selection", () => actions.copy()),
+      selectionButton("paste", () => actions.paste()),
       selectionButton("duplicate-selection", () => actions.duplicate()),
       selectionButton("delete-selection", () => actions.deleteSelection()),
       selectionButton("bring-to-front", () => actions.arrange("front")),
