@@ -274,7 +274,8 @@ describe("BoardSession across tabs", () => {
 });
 
 describe("BoardSession stream", () => {
-  it("starts over when the server rolls back (welcome.from 0)", () => {
+  /** A session that has applied ops 1..`seqs`, then lost its connection; what it reports is recorded. */
+  function reconnecting(seqs: number) {
     const { s, wire } = session();
     const rollbacks: unknown[] = [];
     const problems: string[] = [];
@@ -282,10 +283,15 @@ describe("BoardSession stream", () => {
     s.on("problem", (p) => problems.push(p.message));
     s.start();
     const w = wire();
-    w.connect({ head: 3 });
-    w.deliver("ops", [seqd(1), seqd(2), seqd(3)]);
-    expect(s.head).toBe(3);
+    w.connect({ head: seqs });
+    w.deliver("ops", Array.from({ length: seqs }, (_, i) => seqd(i + 1)));
+    expect(s.head).toBe(seqs);
     w.drop();
+    return { s, w, rollbacks, problems };
+  }
+
+  it("starts over when the server rolls back (welcome.from 0)", () => {
+    const { s, w, rollbacks, problems } = reconnecting(3);
     w.connect({ head: 2, from: 0 });
     expect(w.handshakes[1]).toMatchObject({ lastSeq: 3, lastOpId: expect.any(String) });
     expect(rollbacks).toEqual([{ from: 0, serverHead: 2, clientHead: 3 }]);
@@ -297,16 +303,7 @@ describe("BoardSession stream", () => {
   });
 
   it("keeps its board when live ops arrive between the handshake and the welcome", () => {
-    const { s, wire } = session();
-    const rollbacks: unknown[] = [];
-    const problems: string[] = [];
-    s.on("rollback", (r) => rollbacks.push(r));
-    s.on("problem", (p) => problems.push(p.message));
-    s.start();
-    const w = wire();
-    w.connect({ head: 2 });
-    w.deliver("ops", [seqd(1), seqd(2)]);
-    w.drop();
+    const { s, w, rollbacks, problems } = reconnecting(2);
     // The node reads the head (3) after joining the room; ops 3 and 4 reach the client first.
     w.connect({ head: 3, from: 2 }, () => w.deliver("ops", [seqd(3), seqd(4)]));
     expect(w.handshakes[1]).toMatchObject({ lastSeq: 2 });
@@ -317,16 +314,7 @@ describe("BoardSession stream", () => {
   });
 
   it("starts over from a compacted board's snapshot without calling it a reset", () => {
-    const { s, wire } = session();
-    const rollbacks: unknown[] = [];
-    const problems: string[] = [];
-    s.on("rollback", (r) => rollbacks.push(r));
-    s.on("problem", (p) => problems.push(p.message));
-    s.start();
-    const w = wire();
-    w.connect({ head: 1 });
-    w.deliver("ops", [seqd(1)]);
-    w.drop();
+    const { s, w, rollbacks, problems } = reconnecting(1);
     w.connect({ head: 9, from: 0, snapshot: 8 });
     expect(rollbacks).toEqual([{ from: 0, serverHead: 9, clientHead: 1 }]);
     expect(problems).toEqual([]);
