@@ -185,4 +185,48 @@ describe("unsent work", () => {
     await context.setOffline(false);
     await waitFor(async () => (await hook(page, "pending")) === 0, { what: "sent once back online" });
   });
+  it("when the browser cannot store unsent work, the page says so and asks before the tab closes", async () => {
+    const id = board("storage-refused");
+    const watcher = pool.add(await connect(server.url, id))[0];
+    const context = await person();
+    // This browser's storage is full: the outbox's record cannot be written.
+    await context.addInitScript(() => {
+      const setItem = Storage.prototype.setItem;
+      Storage.prototype.setItem = function (key: string, value: string) {
+        if (key.startsWith("meshboard:outbox:")) throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+        setItem.call(this, key, value);
+      };
+    });
+    const errors: string[] = [];
+    const page = await open(context, id, errors);
+    await connected(page);
+    const notice = page.locator(".notice-banner", { hasText: "could not keep a copy of your unsent changes" });
+
+    await context.setOffline(true);
+    await waitFor(async () => (await hook(page, "status")) === "offline", { what: "badge offline" });
+    await drawStroke(page, [
+      [300, 300],
+      [500, 340],
+    ]);
+    await notice.waitFor();
+    // Closing asks first; the person stays.
+    const dialogs: string[] = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.type());
+      void d.dismiss();
+    });
+    await page.close({ runBeforeUnload: true });
+    await waitFor(() => dialogs.length > 0, { what: "the browser asking before the tab closes" });
+    expect(dialogs).toEqual(["beforeunload"]);
+    expect(page.isClosed()).toBe(false);
+
+    // Back online: the stroke reaches the server, the notice goes, and closing asks nothing.
+    await context.setOffline(false);
+    await waitFor(() => watcher.model.items.size === 1, { what: "the stroke on the server" });
+    await notice.waitFor({ state: "hidden" });
+    await page.close({ runBeforeUnload: true });
+    await waitFor(() => page.isClosed(), { what: "the tab closed" });
+    expect(dialogs).toEqual(["beforeunload"]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -84,7 +84,7 @@ describe("BoardSession outbox", () => {
     s.start();
     const ops = [stroke(), stroke(), stroke()];
     for (const op of ops) s.submit(op);
-    expect(events.at(-1)).toEqual({ unsent: 3, adopted: 0, held: null });
+    expect(events.at(-1)).toEqual({ unsent: 3, adopted: 0, held: null, stored: true });
     wire().connect();
     expect(wire().opIds()).toEqual(ops.map((o) => o.opId));
   });
@@ -134,7 +134,7 @@ describe("BoardSession outbox", () => {
     // Accepted: the window grows back and the queue moves.
     expect(w.opIds().slice(3)).toEqual(later.map((o) => o.opId));
     for (const c of w.openOps()) c.answer({ ok: true, seq: 2, duplicate: false });
-    expect(states.at(-1)).toEqual({ unsent: 0, adopted: 0, held: null });
+    expect(states.at(-1)).toEqual({ unsent: 0, adopted: 0, held: null, stored: true });
   });
 
   it("treats a missing ack like a transient refusal", async () => {
@@ -215,7 +215,7 @@ describe("BoardSession across tabs", () => {
     next.s.start();
     await settle();
     expect(adopted).toEqual([[op]]);
-    expect(badge.at(-1)).toEqual({ unsent: 1, adopted: 1, held: null });
+    expect(badge.at(-1)).toEqual({ unsent: 1, adopted: 1, held: null, stored: true });
     expect([...storage.map.keys()]).toEqual([`meshboard:outbox:${BOARD}:tab-next`]);
     next.wire().connect();
     expect(next.wire().opIds()).toEqual([op.opId]);
@@ -256,6 +256,40 @@ describe("BoardSession across tabs", () => {
     await vi.advanceTimersByTimeAsync(11_000);
     expect(watcher.s.outbox.ops()).toEqual([op]);
     expect([...storage.map.keys()].filter((k) => k.includes("tab-gone"))).toEqual([]);
+  });
+
+  it("says when storage refuses its record, and leaves a gone tab's record until its own holds the ops", async () => {
+    const storage = memoryStorage();
+    const locks = new FakeLocks();
+    const closed = tab(storage, locks, "tab-closed");
+    closed.s.start();
+    await settle();
+    const op = stroke();
+    closed.s.submit(op);
+    closed.s.dispose();
+    await settle();
+
+    // The quota is used up: every write is refused from now on.
+    let full = true;
+    const quota: KeyValueStorage = { ...storage, write: (key, value) => !full && storage.write(key, value) };
+    const next = tab(quota, locks, "tab-next");
+    const states: OutboxState[] = [];
+    next.s.on("outbox", (st) => states.push(st));
+    next.s.start();
+    await settle();
+    expect(next.s.outbox.ops()).toEqual([op]);
+    expect(states.at(-1)).toMatchObject({ unsent: 1, stored: false });
+    // The gone tab's record is still the only durable copy: it stays.
+    expect([...storage.map.keys()]).toEqual([`meshboard:outbox:${BOARD}:tab-closed`]);
+    const mine = stroke();
+    next.s.submit(mine);
+    expect(states.at(-1)).toMatchObject({ unsent: 2, stored: false });
+
+    full = false;
+    const more = stroke();
+    next.s.submit(more);
+    expect(states.at(-1)).toMatchObject({ unsent: 3, stored: true });
+    expect(JSON.parse(storage.map.get(`meshboard:outbox:${BOARD}:tab-next`)!)).toEqual({ ops: [op, mine, more] });
   });
 
   it("restores its own record after a reload of the same tab", async () => {

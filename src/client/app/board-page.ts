@@ -51,6 +51,7 @@ import { LIMITS } from "../../shared/protocol-constants.js";
 import type { Point } from "../canvas/viewport.js";
 import { boardKeymap } from "./keymap.js";
 import { ToolModes } from "./tool-modes.js";
+import { guardUnstoredWork } from "./unstored-work.js";
 
 const GRID_SPACING = 24;
 
@@ -251,12 +252,16 @@ export class BoardPage {
       if (dropped) this.frames.request();
     });
     s.on("status", (st) => this.badge.setStatus(st));
-    s.on("outbox", (st) => this.badge.setOutbox(st));
+    const unstored = guardUnstoredWork(this.notice, () => s.outbox.state());
+    s.on("outbox", (st) => {
+      this.badge.setOutbox(st);
+      unstored(st);
+    });
     s.on("welcome", (w) => {
       this.badge.setNode(w.node);
       this.presence.setSelf(w.sessionId);
       // A store that refuses writes makes the board read-only for now, with a reason; a view-only link, for good.
-      this.notice.show(w.readOnlyReason);
+      this.notice.show("read-only", w.readOnlyReason);
       if (w.readOnly && !w.readOnlyReason && !this.editor.readOnly) this.toasts.show("This board is view-only.");
       this.editor.readOnly = w.readOnly;
       this.toolbar.setReadOnly(w.readOnly);

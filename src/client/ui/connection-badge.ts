@@ -35,7 +35,7 @@ function heldLabel(held: OutboxState["held"]): string | null {
 export class ConnectionBadge {
   private node: string | null = null;
   private status: ConnectionStatus = "connecting";
-  private outbox: OutboxState = { unsent: 0, adopted: 0, held: null };
+  private outbox: OutboxState = { unsent: 0, adopted: 0, held: null, stored: true };
 
   constructor(
     private readonly root: HTMLElement,
@@ -58,14 +58,16 @@ export class ConnectionBadge {
   }
 
   private render(): void {
-    const { unsent, adopted, held } = this.outbox;
+    const { unsent, adopted, held, stored } = this.outbox;
     this.root.dataset.status = this.status;
     this.root.dataset.unsent = String(unsent);
     const label = this.label();
     // Something the person should notice even where the connected label is hidden (phones).
     this.root.toggleAttribute("data-attention", unsent > 0 && label !== LABELS.connected);
     this.text.textContent = label === LABELS.connected && this.node ? `${label} · ${this.node}` : label;
-    const detail = unsent ? `${unsent} change${unsent === 1 ? "" : "s"} not yet saved${adopted ? ` (${adopted} from a closed tab)` : ""}` : null;
+    const detail = unsent
+      ? `${unsent} change${unsent === 1 ? "" : "s"} not yet saved${adopted ? ` (${adopted} from a closed tab)` : ""}${stored ? "" : ", and not kept on this device"}`
+      : null;
     this.root.title = [this.node ? `Served by node ${this.node}` : null, detail, held ? `waiting: ${held}` : null].filter(Boolean).join(" · ") || label;
   }
 

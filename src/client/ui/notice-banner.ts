@@ -1,8 +1,15 @@
-/** A standing notice at the top of the page, e.g. why the board is read-only for now. */
+/**
+ * Standing notices at the top of the page: why the board is read-only for now,
+ * that unsent work is not kept on this device. Each source sets or clears its
+ * own; the banner shows what stands, one per line, and hides when nothing does.
+ */
 import { el } from "./dom.js";
+
+export type NoticeSource = "read-only" | "unstored-work";
 
 export class NoticeBanner {
   private readonly node: HTMLElement;
+  private readonly messages = new Map<NoticeSource, string>();
 
   constructor(parent: HTMLElement) {
     this.node = el("div", "notice-banner");
@@ -11,9 +18,11 @@ export class NoticeBanner {
     parent.append(this.node);
   }
 
-  /** Shows the message, or hides the banner when there is none. */
-  show(message: string | undefined): void {
-    this.node.textContent = message ?? "";
-    this.node.hidden = !message;
+  /** Shows `source`'s message, or withdraws it when there is none. */
+  show(source: NoticeSource, message: string | undefined): void {
+    if (message) this.messages.set(source, message);
+    else this.messages.delete(source);
+    this.node.textContent = [...this.messages.values()].join("\n");
+    this.node.hidden = this.messages.size === 0;
   }
 }

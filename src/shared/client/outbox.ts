@@ -5,7 +5,9 @@
  * in the sequenced stream with its opId), in an injected storage so that a
  * reload, a crash or a closed tab loses nothing; a page of the same board
  * adopts the records of tabs that are gone (TabPresence). The server
- * deduplicates by opId, so a resend never duplicates anything.
+ * deduplicates by opId, so a resend never duplicates anything. When storage
+ * refuses the record (quota, storage turned off), the state says so (`stored`),
+ * so the page can warn and ask before it is closed.
  *
  * Sending rules (docs/protocol.md, "Headless client"):
  * - ops leave in order, at most `window` unanswered at once;
@@ -40,6 +42,11 @@ export interface OutboxState {
   adopted: number;
   /** Set while an op waits out a backoff: the refusal (or missing ack) that caused it. */
   held: HoldReason;
+  /**
+   * False while the unsent ops could not be written to storage (quota, storage
+   * turned off): until they are sent, a reload or a closed tab would lose them.
+   */
+  stored: boolean;
 }
 
 export type OutboxEvents = {
@@ -95,6 +102,8 @@ export class Outbox extends Emitter<OutboxEvents> {
   private transport: OpTransport | null = null;
   private window: number;
   private held: HoldReason = null;
+  /** Whether the last write of this tab's record succeeded (nothing to write counts as stored). */
+  private stored = true;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly key: string;
   private readonly prefix: string;
@@ -148,7 +157,7 @@ export class Outbox extends Emitter<OutboxEvents> {
   state(): OutboxState {
     let adopted = 0;
     for (const e of this.entries) if (e.adopted) adopted++;
-    return { unsent: this.entries.length, adopted, held: this.entries.length ? this.held : null };
+    return { unsent: this.entries.length, adopted, held: this.entries.length ? this.held : null, stored: this.stored };
   }
 
   has(opId: string): boolean {
@@ -291,10 +300,12 @@ export class Outbox extends Emitter<OutboxEvents> {
     if (this.disposed) return;
     const { storage } = this.opts;
     const ops = parseRecord(storage.read(key));
-    storage.remove(key);
     const taken = ops.filter((op) => this.add(op, true));
+    if (taken.length) this.persist();
+    // The gone tab's record is its ops' only durable copy until ours holds them
+    // (a second adoption of it is harmless: the server deduplicates by opId).
+    if (this.stored) storage.remove(key);
     if (!taken.length) return;
-    this.persist();
     this.emit("adopted", taken);
     this.changed();
     this.pump();
@@ -306,8 +317,12 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   private persist(): void {
     const { storage } = this.opts;
-    if (this.entries.length === 0) storage.remove(this.key);
-    else storage.write(this.key, JSON.stringify({ ops: this.ops() }));
+    if (this.entries.length > 0) {
+      this.stored = storage.write(this.key, JSON.stringify({ ops: this.ops() }));
+      return;
+    }
+    storage.remove(this.key);
+    this.stored = true;
   }
 }
 
