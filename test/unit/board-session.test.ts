@@ -347,6 +347,15 @@ describe("BoardSession stream", () => {
     expect(s.model.visibleIds()).toHaveLength(4);
   });
 
+  it("starting over keeps the live ops that came before the welcome, past the head it reports", () => {
+    const { s, w, rollbacks } = reconnecting(3);
+    // The store lost seq 3; the node read head 4 after joining the room, and op 5 came live first.
+    w.connect({ head: 4, from: 0 }, () => w.deliver("ops", [seqd(5)]));
+    expect(rollbacks).toHaveLength(1);
+    w.deliver("ops", [seqd(1), seqd(2), seqd(3), seqd(4)]);
+    expect(s.head).toBe(5);
+  });
+
   it("starts over from a compacted board's snapshot without calling it a reset", () => {
     const { s, w, rollbacks, problems } = reconnecting(1);
     w.connect({ head: 9, from: 0, snapshot: 8 });

@@ -160,6 +160,8 @@ export class BoardSession extends Emitter<SessionEvents> {
   private welcomed: Welcome | null = null;
   /** The `lastSeq` of the latest handshake: where this connection asked to resume. */
   private resumedFrom = 0;
+  /** Live ops this connection brought before its welcome (they follow the head the welcome reports). */
+  private beforeWelcome: SequencedOp[] = [];
   private syncing = false;
   /** Pages of a snapshot being received. */
   private snapshotIn: { seq: number; items: SnapshotItem[] } | null = null;
@@ -210,6 +212,7 @@ export class BoardSession extends Emitter<SessionEvents> {
     if (network) this.unwatchNetwork.push(network.watch(this.onNetworkChange));
     this.wire = this.opts.wire(() => {
       this.resumedFrom = this.sequencer.head;
+      this.beforeWelcome = [];
       return {
         protocol: PROTOCOL_VERSION,
         clientId: this.opts.clientId,
@@ -316,6 +319,7 @@ export class BoardSession extends Emitter<SessionEvents> {
     w.on("welcome", (welcome) => this.onWelcome(welcome));
     w.on("ops", (batch) => {
       this.emit("received", batch);
+      if (!this.welcomed) this.beforeWelcome.push(...batch);
       if (this.following) this.sequencer.receive(batch);
     });
     w.on("snapshot", (page) => this.onSnapshotPage(page));
@@ -371,12 +375,16 @@ export class BoardSession extends Emitter<SessionEvents> {
       // store lost operations and reused their seqs): start over from `from` (0).
       this.emit("rollback", { from: w.from, serverHead: w.head, clientHead: this.resumedFrom });
       this.sequencer.reset();
+      // The catch-up stops at `head`; what came live before the welcome may lie past it.
+      if (this.following) this.sequencer.receive(this.beforeWelcome);
       this.emit("boardChanged");
       // A board compacted past our history comes back as its snapshot: nothing to say.
+      // (The node cannot tell then whether that history was also lost: it no longer has it.)
       const compacted = (w.snapshot ?? 0) > this.resumedFrom;
       if (!compacted) this.emit("problem", { message: "The board was reset on the server; reloading it.", kind: "info" });
     }
     this.welcomed = w;
+    this.beforeWelcome = [];
     this.inkClock = w.ink;
     if (w.self?.clientId) this.lastSelf = w.self.clientId;
     this.setStatus("connected");
