@@ -43,6 +43,22 @@ describe("clipboard format", () => {
     );
   });
 
+  it("items survive a browser that re-serialises the HTML (Chromium's asynchronous read)", () => {
+    const odd: Item = { ...note, text: 'Tom\u00a0& "Jerry" <3 é 😀 &nbsp; &#34;' };
+    const html = encodeClip([odd])["text/html"];
+    const attribute = /data-meshboard-clip="([^"]*)"/.exec(html)![1];
+    expect(attribute).toMatch(/^[\x20-\x7e]*$/);
+    // The attribute as the HTML serialiser writes it: & " < > and U+00A0 as references, or as numeric ones.
+    const value = attribute.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    const serialised = (v: string) => v.replace(/&/g, "&amp;").replace(/\u00a0/g, "&nbsp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    const numeric = (v: string) => v.replace(/[&"<>\u00a0]/g, (c) => `&#${c.charCodeAt(0)};`);
+    const json = JSON.stringify({ format: "meshboard/items", version: 1, items: [odd] });
+    for (const written of [serialised(value), numeric(value), serialised(json), numeric(json)]) {
+      const pasted = `<html><body><span data-meshboard-clip="${written}">1 meshboard item</span></body></html>`;
+      expect(decodeClip(reader({ "text/html": pasted }))).toEqual({ kind: "items", items: [odd] });
+    }
+  });
+
   it("plain text from another app becomes a text; line breaks normalised, control characters dropped", () => {
     expect(decodeClip(reader({ "text/plain": "one\r\ntwo\u0007\r\n" }))).toEqual({ kind: "text", text: "one\ntwo" });
     expect(decodeClip(reader({ "text/plain": "  \n\t " }))).toEqual({ kind: "nothing" });

@@ -17,7 +17,7 @@ import type { BoardEditor } from "../board/board-editor.js";
 import type { DisplayedBoard } from "../board/displayed-board.js";
 import type { Point, Rect } from "../canvas/viewport.js";
 import type { DrawingStyle } from "../tools/drawing-style.js";
-import { CLIP_TYPE, decodeClip, encodeClip, MAX_CLIP_CHARS, type ClipReader } from "./clipboard-codec.js";
+import { carriesItems, CLIP_TYPE, decodeClip, encodeClip, MAX_CLIP_CHARS, type ClipReader } from "./clipboard-codec.js";
 import { pastedCopies, pasteShift } from "./paste-placement.js";
 
 export interface ClipboardHost {
@@ -43,8 +43,8 @@ export interface ClipboardCommands {
   paste(): Promise<void>;
 }
 
-/** Where a browser that refuses the Clipboard API leaves the person. */
-const USE_KEYS = "use Ctrl+C and Ctrl+V (⌘C, ⌘V), or allow clipboard access for this site";
+/** What else to try when the browser refuses the Clipboard API (these buttons show on touch screens). */
+const OTHERWISE = "allow it when the browser asks, or use Ctrl+C and Ctrl+V (⌘C, ⌘V) on a keyboard";
 
 export function installClipboard(host: ClipboardHost): ClipboardCommands {
   /** The last paste's clipboard data and how often it was pasted, so repeated pastes fan out. */
@@ -124,7 +124,7 @@ export function installClipboard(host: ClipboardHost): ClipboardCommands {
       try {
         await navigator.clipboard.write([new ClipboardItem(Object.fromEntries(blobs))]);
       } catch {
-        return host.notify(`The browser did not let meshboard copy: ${USE_KEYS}.`, "error");
+        return host.notify(`The browser did not let meshboard copy: ${OTHERWISE}.`, "error");
       }
       host.notify(`Copied ${items.length === 1 ? "1 item" : `${items.length} items`}.`, "info");
     },
@@ -134,7 +134,7 @@ export function installClipboard(host: ClipboardHost): ClipboardCommands {
       try {
         data = await readClipboard();
       } catch (err) {
-        const message = err instanceof TooMuch ? "That is too much to paste at once." : `The browser did not let meshboard read the clipboard: ${USE_KEYS}.`;
+        const message = err instanceof TooMuch ? "That is too much to paste at once." : `The browser did not let meshboard read the clipboard: ${OTHERWISE}.`;
         return host.notify(message, "error");
       }
       pasteFrom((type) => data.get(type) ?? "");
@@ -144,15 +144,19 @@ export function installClipboard(host: ClipboardHost): ClipboardCommands {
 
 class TooMuch extends Error {}
 
-/** What the system clipboard holds that a paste reads (its first item's HTML and plain text), through the asynchronous Clipboard API. */
+/**
+ * What the system clipboard holds that a paste reads, through the asynchronous
+ * Clipboard API: its first item's HTML, and its plain text unless the HTML
+ * carries copied items (the text is then only their summary).
+ */
 async function readClipboard(): Promise<Map<string, string>> {
   const data = new Map<string, string>();
   const [first] = await navigator.clipboard.read();
   for (const type of ["text/html", "text/plain"]) {
-    if (!first?.types.includes(type)) continue;
+    if (!first?.types.includes(type) || carriesItems(data.get("text/html") ?? "")) continue;
     const blob = await first.getType(type);
-    // A character is at most 4 bytes of UTF-8: a larger blob is over the limit however it decodes.
-    if (blob.size > MAX_CLIP_CHARS * 4) throw new TooMuch();
+    // A UTF-16 unit takes at most 3 bytes of UTF-8: a larger blob is over the limit however it decodes.
+    if (blob.size > MAX_CLIP_CHARS * 3) throw new TooMuch();
     data.set(type, await blob.text());
   }
   return data;

@@ -42,9 +42,16 @@ export function encodeClip(items: readonly Item[]): Record<string, string> {
   const plain = texts.length === items.length ? texts.join("\n\n") : `${items.length} meshboard item${items.length === 1 ? "" : "s"}`;
   return {
     [CLIP_TYPE]: json,
-    "text/html": `<meta charset="utf-8"><span ${HTML_MARK}="${escapeAttribute(json)}">${escapeAttribute(plain)}</span>`,
+    // ASCII only in the attribute: a browser that re-serialises the HTML (Chromium does, on
+    // an asynchronous read) writes U+00A0 as &nbsp; there, and JSON's \u escapes survive anything.
+    "text/html": `<meta charset="utf-8"><span ${HTML_MARK}="${escapeAttribute(asciiJson(json))}">${escapeAttribute(plain)}</span>`,
     "text/plain": plain,
   };
+}
+
+/** Whether clipboard HTML carries copied items (then its text/plain is only their summary). */
+export function carriesItems(html: string): boolean {
+  return html.includes(HTML_MARK);
 }
 
 /** What the clipboard holds, checked: our items, else plain text, else nothing. */
@@ -164,14 +171,24 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** The same JSON with every non-ASCII character as a \u escape. */
+function asciiJson(json: string): string {
+  return json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function escapeAttribute(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** The JSON in our marked element of pasted HTML, or "" (browsers may wrap or re-serialise the HTML, not the attribute's value). */
+/** The JSON in our marked element of pasted HTML, or "" (browsers may wrap or re-serialise the HTML: any form of character reference in the attribute is read). */
 function fromHtml(html: string): string {
   if (!html) return "";
   const m = new RegExp(`${HTML_MARK}="([^"]*)"`).exec(html);
   if (!m) return "";
-  return m[1].replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  const named: Record<string, string> = { quot: '"', lt: "<", gt: ">", apos: "'", nbsp: "\u00a0", amp: "&" };
+  return m[1].replace(/&(?:#(\d+)|#x([0-9a-f]+)|(quot|lt|gt|apos|nbsp|amp));/gi, (whole, dec?: string, hex?: string, name?: string) => {
+    if (name) return named[name.toLowerCase()];
+    const code = dec ? Number(dec) : parseInt(hex!, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }

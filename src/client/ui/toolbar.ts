@@ -105,7 +105,7 @@ export class Toolbar {
     };
     const selectionButtons = [
       selectionButton("copy-selection", () => actions.copy()),
-      selectionButton("paste", () => actions.paste()),
+      selectionButton("paste-clipboard", () => actions.paste()),
       selectionButton("duplicate-selection", () => actions.duplicate()),
       selectionButton("delete-selection", () => actions.deleteSelection()),
       selectionButton("bring-to-front", () => actions.arrange("front")),
