@@ -88,9 +88,7 @@ export class FakeWire implements BoardWire {
    * the board's room, which the socket joins first).
    */
   connect(welcome: Partial<Welcome> = {}, beforeWelcome?: () => void): Welcome {
-    const auth = this.auth();
-    this.handshakes.push(auth);
-    this.connected = true;
+    const auth = this.open();
     beforeWelcome?.();
     const w: Welcome = {
       protocol: PROTOCOL_VERSION,
@@ -106,6 +104,14 @@ export class FakeWire implements BoardWire {
     };
     this.deliver("welcome", w);
     return w;
+  }
+
+  /** The handshake alone: connected, no welcome yet (`connect` welcomes too). */
+  open(): HandshakeAuth {
+    const auth = this.auth();
+    this.handshakes.push(auth);
+    this.connected = true;
+    return auth;
   }
 
   /** The connection drops (Socket.IO will reconnect). */

@@ -289,6 +289,8 @@ describe("BoardSession across tabs", () => {
     const more = stroke();
     next.s.submit(more);
     expect(states.at(-1)).toMatchObject({ unsent: 3, stored: true });
+    // Ours holds them all now: the gone tab's record goes.
+    expect([...storage.map.keys()]).toEqual([`meshboard:outbox:${BOARD}:tab-next`]);
     expect(JSON.parse(storage.map.get(`meshboard:outbox:${BOARD}:tab-next`)!)).toEqual({ ops: [op, mine, more] });
   });
 
@@ -345,6 +347,16 @@ describe("BoardSession stream", () => {
     expect(problems).toEqual([]);
     expect(s.head).toBe(4);
     expect(s.model.visibleIds()).toHaveLength(4);
+  });
+
+  it("ops that came before a welcome that never came are not part of the next handshake's history", () => {
+    const { s, w } = reconnecting(2);
+    w.open();
+    w.deliver("ops", [seqd(3)]);
+    w.drop();
+    w.connect();
+    expect(w.handshakes.map((h) => h.lastSeq)).toEqual([0, 2, 2]);
+    expect(s.head).toBe(2);
   });
 
   it("starting over keeps the live ops that came before the welcome, past the head it reports", () => {

@@ -252,7 +252,7 @@ export class BoardPage {
       if (dropped) this.frames.request();
     });
     s.on("status", (st) => this.badge.setStatus(st));
-    const unstored = guardUnstoredWork(this.notice, () => s.outbox.state());
+    const unstored = guardUnstoredWork(this.notice);
     s.on("outbox", (st) => {
       this.badge.setOutbox(st);
       unstored(st);

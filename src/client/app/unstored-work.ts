@@ -10,15 +10,22 @@ import type { NoticeBanner } from "../ui/notice-banner.js";
 export const UNSTORED_NOTICE =
   "This browser could not keep a copy of your unsent changes (its storage is full or turned off). Keep this tab open until they are sent.";
 
-const atRisk = (st: OutboxState): boolean => st.unsent > 0 && !st.stored;
+/** Asks before the page goes (a `beforeunload` listener blocks the back/forward cache: it is there only while needed). */
+function askBeforeLeaving(e: BeforeUnloadEvent): void {
+  e.preventDefault();
+  // Browsers that predate preventDefault here ask only when returnValue is set.
+  e.returnValue = "";
+}
 
-/** Installs the guard; returns what to call with every new outbox state. */
-export function guardUnstoredWork(notice: NoticeBanner, current: () => OutboxState): (state: OutboxState) => void {
-  addEventListener("beforeunload", (e) => {
-    if (!atRisk(current())) return;
-    e.preventDefault();
-    // Browsers that predate preventDefault here ask only when returnValue is set.
-    e.returnValue = "";
-  });
-  return (state) => notice.show("unstored-work", atRisk(state) ? UNSTORED_NOTICE : undefined);
+/** Returns what to call with every new outbox state. */
+export function guardUnstoredWork(notice: NoticeBanner): (state: OutboxState) => void {
+  let guarding = false;
+  return (state) => {
+    const atRisk = state.unsent > 0 && !state.stored;
+    notice.show("unstored-work", atRisk ? UNSTORED_NOTICE : undefined);
+    if (atRisk === guarding) return;
+    guarding = atRisk;
+    if (atRisk) addEventListener("beforeunload", askBeforeLeaving);
+    else removeEventListener("beforeunload", askBeforeLeaving);
+  };
 }

@@ -51,7 +51,7 @@ export function encodeClip(items: readonly Item[]): Record<string, string> {
 
 /** Whether clipboard HTML carries copied items (then its text/plain is only their summary). */
 export function carriesItems(html: string): boolean {
-  return html.includes(HTML_MARK);
+  return fromHtml(html) !== "";
 }
 
 /** What the clipboard holds, checked: our items, else plain text, else nothing. */

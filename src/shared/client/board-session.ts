@@ -160,7 +160,7 @@ export class BoardSession extends Emitter<SessionEvents> {
   private welcomed: Welcome | null = null;
   /** The `lastSeq` of the latest handshake: where this connection asked to resume. */
   private resumedFrom = 0;
-  /** Live ops this connection brought before its welcome (they follow the head the welcome reports). */
+  /** Live ops this connection brought before its welcome: applied once the welcome says which history they follow. */
   private beforeWelcome: SequencedOp[] = [];
   private syncing = false;
   /** Pages of a snapshot being received. */
@@ -319,8 +319,9 @@ export class BoardSession extends Emitter<SessionEvents> {
     w.on("welcome", (welcome) => this.onWelcome(welcome));
     w.on("ops", (batch) => {
       this.emit("received", batch);
-      if (!this.welcomed) this.beforeWelcome.push(...batch);
-      if (this.following) this.sequencer.receive(batch);
+      if (!this.following) return;
+      if (this.welcomed) this.sequencer.receive(batch);
+      else this.beforeWelcome.push(...batch);
     });
     w.on("snapshot", (page) => this.onSnapshotPage(page));
     // Batches may hold this session's own drafts (a busy board) and cursor: shown already.
@@ -367,16 +368,14 @@ export class BoardSession extends Emitter<SessionEvents> {
 
   private onWelcome(w: Welcome): void {
     this.failedAttempts = 0;
-    // Compared with what the handshake announced, not with the head now: the node joins
-    // the socket to the board's room before it reads the head, so live ops may arrive
-    // (and apply) ahead of the welcome and carry the head past `from` and `head`.
+    // The node joins the socket to the board's room before it reads the head, so live
+    // ops may come ahead of the welcome, past `from` and `head`: they wait in
+    // beforeWelcome until the welcome says whether our history is the board's.
     if (w.from < this.resumedFrom) {
       // The server does not have the history we applied (the board was reset, or its
       // store lost operations and reused their seqs): start over from `from` (0).
       this.emit("rollback", { from: w.from, serverHead: w.head, clientHead: this.resumedFrom });
       this.sequencer.reset();
-      // The catch-up stops at `head`; what came live before the welcome may lie past it.
-      if (this.following) this.sequencer.receive(this.beforeWelcome);
       this.emit("boardChanged");
       // A board compacted past our history comes back as its snapshot: nothing to say.
       // (The node cannot tell then whether that history was also lost: it no longer has it.)
@@ -384,7 +383,10 @@ export class BoardSession extends Emitter<SessionEvents> {
       if (!compacted) this.emit("problem", { message: "The board was reset on the server; reloading it.", kind: "info" });
     }
     this.welcomed = w;
+    // Either way they are the board's: the catch-up stops at `head`, and they may lie past it.
+    const early = this.beforeWelcome;
     this.beforeWelcome = [];
+    if (early.length) this.sequencer.receive(early);
     this.inkClock = w.ink;
     if (w.self?.clientId) this.lastSelf = w.self.clientId;
     this.setStatus("connected");

@@ -104,6 +104,8 @@ export class Outbox extends Emitter<OutboxEvents> {
   private held: HoldReason = null;
   /** Whether the last write of this tab's record succeeded (nothing to write counts as stored). */
   private stored = true;
+  /** Gone tabs' records adopted while ours could not be written: removed once ours holds their ops. */
+  private readonly retained = new Set<string>();
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly key: string;
   private readonly prefix: string;
@@ -301,10 +303,11 @@ export class Outbox extends Emitter<OutboxEvents> {
     const { storage } = this.opts;
     const ops = parseRecord(storage.read(key));
     const taken = ops.filter((op) => this.add(op, true));
-    if (taken.length) this.persist();
     // The gone tab's record is its ops' only durable copy until ours holds them
-    // (a second adoption of it is harmless: the server deduplicates by opId).
-    if (this.stored) storage.remove(key);
+    // (a second adoption of it meanwhile is harmless: the server deduplicates by opId).
+    this.retained.add(key);
+    if (taken.length) this.persist();
+    else if (this.stored) this.release();
     if (!taken.length) return;
     this.emit("adopted", taken);
     this.changed();
@@ -317,12 +320,18 @@ export class Outbox extends Emitter<OutboxEvents> {
 
   private persist(): void {
     const { storage } = this.opts;
-    if (this.entries.length > 0) {
-      this.stored = storage.write(this.key, JSON.stringify({ ops: this.ops() }));
-      return;
+    if (this.entries.length > 0) this.stored = storage.write(this.key, JSON.stringify({ ops: this.ops() }));
+    else {
+      storage.remove(this.key);
+      this.stored = true;
     }
-    storage.remove(this.key);
-    this.stored = true;
+    if (this.stored) this.release();
+  }
+
+  /** Our record holds every op we have (or we have none left): the gone tabs' records can go. */
+  private release(): void {
+    for (const key of this.retained) this.opts.storage.remove(key);
+    this.retained.clear();
   }
 }
 
