@@ -196,7 +196,8 @@ describe("BoardSession across tabs", () => {
     return session({ storage, tabs: webLocksPresence(locks), tabId });
   }
 
-  it("adopts at once, on start, the work of a tab that is gone", async () => {
+  /** A tab ("tab-closed") that made one op offline and closed: its lock went, its record stays. */
+  async function closedTabWithWork() {
     const storage = memoryStorage();
     const locks = new FakeLocks();
     const closed = tab(storage, locks, "tab-closed");
@@ -204,8 +205,13 @@ describe("BoardSession across tabs", () => {
     await settle();
     const op = stroke();
     closed.s.submit(op); // offline: never connected
-    closed.s.dispose(); // the tab closes: its lock goes, its record stays
+    closed.s.dispose();
     await settle();
+    return { storage, locks, op };
+  }
+
+  it("adopts at once, on start, the work of a tab that is gone", async () => {
+    const { storage, locks, op } = await closedTabWithWork();
 
     const next = tab(storage, locks, "tab-next");
     const adopted: BoardOp[][] = [];
@@ -259,15 +265,7 @@ describe("BoardSession across tabs", () => {
   });
 
   it("says when storage refuses its record, and leaves a gone tab's record until its own holds the ops", async () => {
-    const storage = memoryStorage();
-    const locks = new FakeLocks();
-    const closed = tab(storage, locks, "tab-closed");
-    closed.s.start();
-    await settle();
-    const op = stroke();
-    closed.s.submit(op);
-    closed.s.dispose();
-    await settle();
+    const { storage, locks, op } = await closedTabWithWork();
 
     // The quota is used up: every write is refused from now on.
     let full = true;
