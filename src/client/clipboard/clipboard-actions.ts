@@ -17,7 +17,7 @@ import type { BoardEditor } from "../board/board-editor.js";
 import type { DisplayedBoard } from "../board/displayed-board.js";
 import type { Point, Rect } from "../canvas/viewport.js";
 import type { DrawingStyle } from "../tools/drawing-style.js";
-import { carriesItems, CLIP_TYPE, decodeClip, encodeClip, MAX_CLIP_CHARS, type ClipReader } from "./clipboard-codec.js";
+import { carriesItems, CLIP_TYPE, decodeClip, encodeClip, MAX_CLIP_CHARS, TOO_MUCH_TO_PASTE, type ClipReader } from "./clipboard-codec.js";
 import { pastedCopies, pasteShift } from "./paste-placement.js";
 
 export interface ClipboardHost {
@@ -134,7 +134,7 @@ export function installClipboard(host: ClipboardHost): ClipboardCommands {
       try {
         data = await readClipboard();
       } catch (err) {
-        const message = err instanceof TooMuch ? "That is too much to paste at once." : `The browser did not let meshboard read the clipboard: ${OTHERWISE}.`;
+        const message = err instanceof TooMuch ? TOO_MUCH_TO_PASTE : `The browser did not let meshboard read the clipboard: ${OTHERWISE}.`;
         return host.notify(message, "error");
       }
       pasteFrom((type) => data.get(type) ?? "");

@@ -23,6 +23,8 @@ const FORMAT_VERSION = 1;
 export const MAX_PASTE_ITEMS = 1_000;
 /** Characters of clipboard data read at all (a full board's worth is far below it). */
 export const MAX_CLIP_CHARS = 16 * 1024 * 1024;
+/** What a paste over MAX_CLIP_CHARS says. */
+export const TOO_MUCH_TO_PASTE = "That is too much to paste at once.";
 
 /** What a clipboard's data offers, by type (`getData` of a DataTransfer, "" when absent). */
 export type ClipReader = (type: string) => string;
@@ -63,7 +65,7 @@ export function decodeClip(read: ClipReader): Pasted {
 }
 
 function decodeItems(json: string): Pasted {
-  if (json.length > MAX_CLIP_CHARS) return { kind: "refused", message: "That is too much to paste at once." };
+  if (json.length > MAX_CLIP_CHARS) return { kind: "refused", message: TOO_MUCH_TO_PASTE };
   let data: unknown;
   try {
     data = JSON.parse(json);
@@ -87,7 +89,7 @@ function decodeItems(json: string): Pasted {
 
 /** Plain text from another app, as the text of a text item (line breaks normalised, control characters dropped). */
 function decodeText(plain: string): Pasted {
-  if (plain.length > MAX_CLIP_CHARS) return { kind: "refused", message: "That is too much to paste at once." };
+  if (plain.length > MAX_CLIP_CHARS) return { kind: "refused", message: TOO_MUCH_TO_PASTE };
   const text = plain
     .replace(/\r\n?/g, "\n")
     .split("")
